@@ -40,6 +40,8 @@ export const orderbookParams = z
     wallDistancePct: z.number().positive().max(50).default(1),
     largeOrderMultiple: z.number().positive().default(5),
     spoofWindowMs: z.number().int().positive().default(5000),
+    /** A book older than this at a bar's close is not judged (the feed stopped). */
+    maxBookAgeMs: z.number().int().positive().default(60_000),
     weights: z
       .object({
         imbalance: weight.default(0.4),
@@ -97,6 +99,8 @@ export const arbitrageParams = z
     transferCostPct: z.number().min(0).default(0.05),
     maxQuoteAgeMs: z.number().int().positive().default(60_000),
     minVenues: z.number().int().min(2).default(2),
+    /** The venue this session trades on: BUY means buy here and sell elsewhere, SELL the reverse. */
+    homeVenue: z.string().min(1).default("binance"),
   })
   .strict();
 
