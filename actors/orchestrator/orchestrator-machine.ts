@@ -1,0 +1,211 @@
+import { enqueueActions, setup as xstateSetup } from "xstate";
+import type { AgentName, AnyEvent, AnyEventDraft, EventData, Timeframe } from "../../events/index.ts";
+import type { ActorSpec } from "../runtime/machine-driver.ts";
+import type { SessionSetup } from "../session/session-setup.ts";
+import { countVotes, type Vote, type VoteRule, voteRuleVersion } from "./weighted-vote.ts";
+
+export interface OrchestratorInput {
+  readonly symbol: string;
+  readonly timeframe: Timeframe;
+  /** The enabled agents, sorted by name: a bar's vote closes once all of them have voted. */
+  readonly voters: readonly AgentName[];
+  readonly weights: Readonly<Partial<Record<AgentName, number>>>;
+  readonly rule: VoteRule;
+}
+
+interface PendingBar {
+  /** The bar's close, known once its CandleClosed is seen (the decision's reference price). */
+  readonly price: string | null;
+  readonly votes: Readonly<Partial<Record<AgentName, Vote>>>;
+}
+
+/** Plain JSON (no Map), so a persisted snapshot round-trips. */
+export interface OrchestratorContext {
+  readonly input: OrchestratorInput;
+  /** Open bars by close time (normally one, two at most while the next bar's candle overtakes late votes). */
+  readonly pending: Readonly<Record<string, PendingBar>>;
+  /** Close time of the latest session bar seen: votes for earlier bars are late and ignored. */
+  readonly latestBar: string | null;
+  /** Close time of the latest bar decided: a second vote round for it is ignored. */
+  readonly decidedBar: string | null;
+}
+
+interface Step {
+  readonly context: OrchestratorContext;
+  readonly drafts: readonly AnyEventDraft[];
+}
+
+const emptyBar: PendingBar = { price: null, votes: {} };
+
+/** The orchestrator: closes each bar's vote (barrier rule, DESIGN §4/§6) and emits one DecisionMade per bar. */
+export const orchestratorMachine = xstateSetup({
+  types: {
+    context: {} as OrchestratorContext,
+    events: {} as AnyEvent,
+    input: {} as OrchestratorInput,
+    emitted: {} as AnyEventDraft,
+  },
+}).createMachine({
+  id: "orchestrator",
+  context: ({ input }) => ({ input, pending: {}, latestBar: null, decidedBar: null }),
+  on: {
+    CandleClosed: {
+      actions: enqueueActions(({ context, event, enqueue }) => {
+        if (event.type !== "CandleClosed") return;
+        apply(onCandle(context, event.data, event.at), enqueue);
+      }),
+    },
+    SignalEmitted: {
+      actions: enqueueActions(({ context, event, enqueue }) => {
+        if (event.type !== "SignalEmitted") return;
+        apply(onSignal(context, event.id, event.data, event.at), enqueue);
+      }),
+    },
+  },
+});
+
+function apply(
+  step: Step | null,
+  enqueue: {
+    assign(update: Partial<OrchestratorContext>): void;
+    emit(draft: AnyEventDraft): void;
+  },
+): void {
+  if (step === null) return;
+  enqueue.assign(step.context);
+  for (const draft of step.drafts) enqueue.emit(draft);
+}
+
+/**
+ * A bar closed: every earlier open bar is closed with whatever votes it has (missing voters listed), then this bar
+ * opens with its price, and is decided at once if its votes all arrived before the candle.
+ */
+export function onCandle(
+  ctx: OrchestratorContext,
+  candle: EventData<"CandleClosed">,
+  at: string,
+): Step | null {
+  const { input } = ctx;
+  if (candle.symbol !== input.symbol || candle.timeframe !== input.timeframe) return null;
+  const bar = candle.closeTime;
+  if (ctx.latestBar !== null && bar <= ctx.latestBar) return null;
+  const drafts: AnyEventDraft[] = [];
+  const pending: Record<string, PendingBar> = {};
+  let decidedBar = ctx.decidedBar;
+  for (const b of Object.keys(ctx.pending).sort()) {
+    const open = ctx.pending[b] as PendingBar;
+    if (b >= bar) {
+      pending[b] = open;
+      continue;
+    }
+    // A bar whose candle was never seen has no price: there is nothing to decide on.
+    if (open.price === null) continue;
+    drafts.push(decide(input, b, open.price, open.votes, at));
+    decidedBar = b;
+  }
+  const mine: PendingBar = { ...(pending[bar] ?? emptyBar), price: candle.close };
+  if (complete(input, mine)) {
+    drafts.push(decide(input, bar, candle.close, mine.votes, at));
+    delete pending[bar];
+    decidedBar = bar;
+  } else {
+    pending[bar] = mine;
+  }
+  return { context: { ...ctx, pending, latestBar: bar, decidedBar }, drafts };
+}
+
+/** A signal: recorded as its agent's vote for its bar; the bar is decided when it completes the vote. */
+export function onSignal(
+  ctx: OrchestratorContext,
+  signalId: string,
+  signal: EventData<"SignalEmitted">,
+  at: string,
+): Step | null {
+  const { input } = ctx;
+  if (signal.symbol !== input.symbol || signal.timeframe !== input.timeframe) return null;
+  if (!input.voters.includes(signal.agent)) return null;
+  const bar = signal.bar;
+  if (ctx.latestBar !== null && bar < ctx.latestBar) return null;
+  if (ctx.decidedBar !== null && bar <= ctx.decidedBar) return null;
+  const open = ctx.pending[bar] ?? emptyBar;
+  // Exactly one signal per agent and bar is the contract; should a second come, the first stands.
+  if (open.votes[signal.agent] !== undefined) return null;
+  const vote: Vote = {
+    agent: signal.agent,
+    action: signal.action,
+    confidence: signal.confidence,
+    weight: input.weights[signal.agent] ?? 0,
+    signalId,
+    ...(signal.veto === true ? { veto: true } : {}),
+  };
+  const next: PendingBar = { price: open.price, votes: { ...open.votes, [signal.agent]: vote } };
+  if (next.price !== null && complete(input, next)) {
+    const { [bar]: _closed, ...rest } = ctx.pending;
+    return {
+      context: { ...ctx, pending: rest, decidedBar: bar },
+      drafts: [decide(input, bar, next.price, next.votes, at)],
+    };
+  }
+  return { context: { ...ctx, pending: { ...ctx.pending, [bar]: next } }, drafts: [] };
+}
+
+function complete(input: OrchestratorInput, bar: PendingBar): boolean {
+  return input.voters.every((a) => bar.votes[a] !== undefined);
+}
+
+function decide(
+  input: OrchestratorInput,
+  bar: string,
+  price: string,
+  byAgent: PendingBar["votes"],
+  at: string,
+): AnyEventDraft {
+  const votes = input.voters.flatMap((a) => {
+    const v = byAgent[a];
+    return v === undefined ? [] : [v];
+  });
+  const missing = input.voters.filter((a) => byAgent[a] === undefined);
+  const outcome = countVotes(votes, input.rule);
+  const reasoning =
+    missing.length === 0 ? outcome.reasoning : `${outcome.reasoning}; no vote from ${missing.join(", ")}`;
+  return {
+    type: "DecisionMade",
+    at,
+    data: {
+      symbol: input.symbol,
+      timeframe: input.timeframe,
+      bar,
+      action: outcome.action,
+      consensus: outcome.consensus,
+      scores: { ...outcome.scores },
+      votes: outcome.votes.map((v) => ({ ...v })),
+      missing,
+      price,
+      ruleVersion: voteRuleVersion,
+      reasoning,
+    },
+  };
+}
+
+/** The orchestrator's input from a session: its enabled agents, their weights and the vote thresholds. */
+export function orchestratorInput(setup: SessionSetup): OrchestratorInput {
+  const o = setup.strategy.orchestrator;
+  return {
+    symbol: setup.symbol,
+    timeframe: setup.timeframe,
+    voters: [...new Set(setup.strategy.enabledAgents)].sort(),
+    weights: o.weights,
+    rule: { minConsensus: o.minConsensus, minConfidence: o.minConfidence },
+  };
+}
+
+/** The orchestrator actor of a session. */
+export function createOrchestratorSpec(setup: SessionSetup): ActorSpec<OrchestratorInput> {
+  return {
+    writer: "orchestrator",
+    machine: orchestratorMachine,
+    input: orchestratorInput(setup),
+    accepts: ["CandleClosed", "SignalEmitted"],
+    machineVersion: "orchestrator-1",
+  };
+}
