@@ -1,0 +1,158 @@
+import {
+  type AnyEvent,
+  type AnyEventDraft,
+  createEvent,
+  type EventLog,
+  sessionFilter,
+  subjectFor,
+  UnavailableError,
+} from "../../events/index.ts";
+import { type ActorHost, type HostExit, type SnapshotStore, startActorHost } from "./actor-host.ts";
+import type { ActorSpec } from "./machine-driver.ts";
+
+export interface LogSessionOptions {
+  readonly log: EventLog;
+  readonly sessionId: string;
+  /** The SessionCreated draft (appended on `control`). */
+  readonly created: AnyEventDraft & { type: "SessionCreated" };
+  /** Every actor of the session, each run in its own host. */
+  readonly specs: readonly ActorSpec[];
+  readonly feed: Iterable<AnyEventDraft>;
+  readonly snapshots: SnapshotStore;
+  readonly recordedAt: () => string;
+  readonly onProgress?: (p: { bars: number; events: number }) => void;
+  /** Give up waiting for the pipeline after this long without progress (wall clock; default 30 s). */
+  readonly stallTimeoutMs?: number;
+}
+
+export interface LogSessionResult {
+  readonly events: AnyEvent[];
+  readonly exits: readonly { writer: string; exit: HostExit }[];
+}
+
+/**
+ * Runs a session over an event log with every actor in its own host, the way a paper session runs over JetStream.
+ * The feed is paced: it appends bar t+1 only once the pipeline has valued the portfolio at bar t (exec's
+ * PortfolioValued), so every actor sees the inputs in the order the in-process scheduler gives them, and both produce
+ * the same decisions. (A live session is paced by the market itself: bars are minutes apart, a bar's work takes ms.)
+ */
+export async function runSessionOnLog(options: LogSessionOptions): Promise<LogSessionResult> {
+  const { log, sessionId } = options;
+  const root = log.root;
+  const seen = new Set<string>();
+  const waiters = new Map<string, () => void>();
+  let events = 0;
+  let lastProgress = Date.now();
+  const observer = log.subscribe(sessionFilter(root, sessionId));
+  const observing = (async () => {
+    for await (const e of observer) {
+      events++;
+      lastProgress = Date.now();
+      const key = progressKey(e);
+      if (key !== null) {
+        seen.add(key);
+        waiters.get(key)?.();
+        waiters.delete(key);
+      }
+    }
+  })();
+  const waitFor = (key: string) =>
+    new Promise<void>((resolve, reject) => {
+      if (seen.has(key)) return resolve();
+      waiters.set(key, resolve);
+      const stall = options.stallTimeoutMs ?? 30_000;
+      const timer = setInterval(() => {
+        if (seen.has(key)) {
+          clearInterval(timer);
+          return;
+        }
+        if (Date.now() - lastProgress > stall) {
+          clearInterval(timer);
+          waiters.delete(key);
+          reject(
+            new UnavailableError(
+              `session ${sessionId}: no progress for ${stall} ms while waiting for ${key}`,
+            ),
+          );
+        }
+      }, 250);
+      waiters.set(key, () => {
+        clearInterval(timer);
+        resolve();
+      });
+    });
+
+  const hosts: ActorHost[] = [];
+  for (const spec of options.specs) {
+    hosts.push(
+      await startActorHost({
+        log,
+        spec,
+        sessionId,
+        snapshots: options.snapshots,
+        recordedAt: options.recordedAt,
+      }),
+    );
+  }
+  try {
+    const control = subjectFor(root, sessionId, "control");
+    const at = options.created.at;
+    const mk = (draft: AnyEventDraft, ordinal: number | string) =>
+      createEvent(
+        { root, sessionId, writer: "control", recordedAt: options.recordedAt() },
+        draft,
+        null,
+        ordinal,
+      );
+    await log.append(control, [mk(options.created, "created")]);
+    const start: AnyEventDraft = {
+      type: "CommandIssued",
+      at,
+      data: { commandId: `${sessionId}-start`, command: "start", issuedBy: "runner" },
+    };
+    await log.append(control, [mk(start, "start")]);
+    await waitFor("SessionStarted");
+
+    const feedSubject = subjectFor(root, sessionId, "feed");
+    let ordinal = 0;
+    let last = await log.lastSeq(feedSubject);
+    let bars = 0;
+    for (const draft of options.feed) {
+      const e = createEvent(
+        { root, sessionId, writer: "feed", recordedAt: options.recordedAt() },
+        draft,
+        null,
+        ordinal++,
+      );
+      const r = await log.append(feedSubject, [e], { expectedLastSeq: last });
+      last = r.lastSeq;
+      if (draft.type === "CandleClosed") {
+        bars++;
+        await waitFor(`PortfolioValued:${draft.data.closeTime}`);
+        options.onProgress?.({ bars, events });
+      } else if (draft.type === "MarketDataEnded") {
+        await waitFor("SessionStopped");
+      }
+    }
+    const exits = await Promise.all(hosts.map(async (h) => ({ writer: h.writer, exit: await h.done })));
+    const all: AnyEvent[] = [];
+    for await (const e of log.read(sessionFilter(root, sessionId))) all.push(e);
+    return { events: all, exits };
+  } finally {
+    await Promise.all(hosts.map((h) => h.stop().catch(() => undefined)));
+    await observer.close();
+    await observing.catch(() => undefined);
+  }
+}
+
+function progressKey(e: AnyEvent): string | null {
+  switch (e.type) {
+    case "SessionStarted":
+    case "SessionStopped":
+      return e.type;
+    case "PortfolioValued":
+      return `PortfolioValued:${e.data.bar}`;
+    default:
+      return null;
+  }
+}
