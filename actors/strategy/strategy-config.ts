@@ -173,6 +173,9 @@ export const executionParams = z
     /** Quantity precision (decimal places) of the venue. */
     quantityDecimals: z.number().int().min(0).max(12).default(6),
     priceDecimals: z.number().int().min(0).max(12).default(2),
+    /** Entries as market orders, or as limit orders resting `limitOffsetBps` better than the decision price. */
+    entryOrderType: z.enum(["market", "limit"]).default("market"),
+    limitOffsetBps: z.number().min(0).default(0),
   })
   .strict();
 
