@@ -122,7 +122,9 @@ export const eventCatalog = {
 
 export type EventCatalog = typeof eventCatalog;
 export type EventType = keyof EventCatalog;
-export type EventData<T extends EventType> = z.infer<EventCatalog[T]["schema"]>;
+/** Immutable all the way down: events are facts; folds build new objects instead of mutating them. */
+export type DeepReadonly<T> = T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
+export type EventData<T extends EventType> = DeepReadonly<z.infer<EventCatalog[T]["schema"]>>;
 
 export const eventTypes = Object.keys(eventCatalog) as EventType[];
 
