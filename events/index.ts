@@ -73,6 +73,15 @@ export type {
   ReadOptions,
   SubscribeOptions,
 } from "./log/event-log.ts";
+export type { JetStreamEventLogOptions } from "./log/jetstream-event-log.ts";
+export { createJetStreamEventLog, JetStreamEventLog } from "./log/jetstream-event-log.ts";
+export type { NatsCapability } from "./log/nats-capabilities.ts";
+export {
+  compareServerVersions,
+  hasCapability,
+  natsCapabilities,
+  requireCapability,
+} from "./log/nats-capabilities.ts";
 export {
   assertToken,
   auditSubject,
