@@ -38,8 +38,8 @@ export function stored<T extends EventType>(
 export interface DeciderThen {
   /** The drafts emitted for the `when` events, in order. */
   readonly outputs: AnyEventDraft[];
-  /** Asserts the outputs match (deep partial match, in order). */
-  then(expected: readonly Partial<AnyEventDraft>[] | ((outputs: AnyEventDraft[]) => void)): DeciderThen;
+  /** Asserts the outputs match (deep partial match, in order: any subset of each draft's fields, nested). */
+  then(expected: readonly object[] | ((outputs: AnyEventDraft[]) => void)): DeciderThen;
   /** The driver, for inspecting context after the `when`. */
   readonly driver: MachineDriver;
 }
