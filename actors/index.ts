@@ -1,6 +1,64 @@
 // The public surface of actors/: machines, their specs and the runtime that drives them. Other modules import from
 // here, never from deep files. (Helpers append their exports in the sections below.)
 
+export {
+  createPaperExecutionSpec,
+  paperExecutionMachine,
+  paperVenueConfig,
+} from "./execution/paper-execution.ts";
+export type { FillModelName, PaperVenueConfig, PaperVenueState } from "./execution/paper-venue.ts";
+export { createPaperVenueState, decidePaperVenue } from "./execution/paper-venue.ts";
+// execution (paper venue)
+export type {
+  ClosedTrade,
+  LedgerFill,
+  PortfolioLedger,
+  PortfolioValuation,
+  PositionChange,
+} from "./execution/portfolio-ledger.ts";
+export { applyFill, createPortfolioLedger, valuePortfolio } from "./execution/portfolio-ledger.ts";
+// market (inputs as feed drafts; pure)
+export { compareDecimalStrings, toDecimalString } from "./market/decimal-string.ts";
+export {
+  candleToDraft,
+  fearGreedClassification,
+  fearGreedToDraft,
+  marketDataEndedDraft,
+  newsToDraft,
+  orderBookToDraft,
+  quoteToDraft,
+} from "./market/market-drafts.ts";
+export type { MarketFeedInput } from "./market/market-feed.ts";
+export { marketFeed } from "./market/market-feed.ts";
+export type { Candle, FearGreedReading, NewsItem, OrderBook, Quote } from "./market/market-records.ts";
+export type { CandleResampler, ResampleOptions } from "./market/resample-candles.ts";
+export { createCandleResampler, resampleCandles } from "./market/resample-candles.ts";
+export type { SeededRandom } from "./market/seeded-random.ts";
+export { createSeededRandom } from "./market/seeded-random.ts";
+export type { HeadlineTone } from "./market/synthetic-headlines.ts";
+export { headlineTemplates, syntheticHeadline } from "./market/synthetic-headlines.ts";
+export type {
+  MarketRegime,
+  SyntheticBar,
+  SyntheticCandleOptions,
+  SyntheticMarketOptions,
+} from "./market/synthetic-market.ts";
+export { marketRegimes, syntheticCandles, syntheticMarket } from "./market/synthetic-market.ts";
+export type {
+  ActorHost,
+  ActorHostOptions,
+  HostCheckpoint,
+  HostExit,
+  SnapshotStore,
+} from "./runtime/actor-host.ts";
+export { createMemorySnapshotStore, startActorHost } from "./runtime/actor-host.ts";
+export type { LogSessionOptions, LogSessionResult } from "./runtime/log-session-runner.ts";
+export { runSessionOnLog } from "./runtime/log-session-runner.ts";
+// runtime
+export type { ActorSpec, MachineDriver, PersistedActor } from "./runtime/machine-driver.ts";
+export { createMachineDriver } from "./runtime/machine-driver.ts";
+// session
+export type { SessionSetup } from "./session/session-setup.ts";
 // strategy
 export type {
   ArbitrageParams,
@@ -15,14 +73,3 @@ export type {
   TrendParams,
 } from "./strategy/strategy-config.ts";
 export { defaultStrategy, fillModels, parseStrategy, strategyConfig } from "./strategy/strategy-config.ts";
-
-// session
-export type { SessionSetup } from "./session/session-setup.ts";
-
-// runtime
-export type { ActorSpec, MachineDriver, PersistedActor } from "./runtime/machine-driver.ts";
-export { createMachineDriver } from "./runtime/machine-driver.ts";
-export type { ActorHost, ActorHostOptions, HostCheckpoint, HostExit, SnapshotStore } from "./runtime/actor-host.ts";
-export { createMemorySnapshotStore, startActorHost } from "./runtime/actor-host.ts";
-export type { LogSessionOptions, LogSessionResult } from "./runtime/log-session-runner.ts";
-export { runSessionOnLog } from "./runtime/log-session-runner.ts";
