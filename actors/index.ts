@@ -1,6 +1,7 @@
 // The public surface of actors/: machines, their specs and the runtime that drives them. Other modules import from
 // here, never from deep files. (Helpers append their exports in the sections below.)
 
+// execution (paper venue)
 export {
   createPaperExecutionSpec,
   paperExecutionMachine,
@@ -8,7 +9,6 @@ export {
 } from "./execution/paper-execution.ts";
 export type { FillModelName, PaperVenueConfig, PaperVenueState } from "./execution/paper-venue.ts";
 export { createPaperVenueState, decidePaperVenue } from "./execution/paper-venue.ts";
-// execution (paper venue)
 export type {
   ClosedTrade,
   LedgerFill,
@@ -44,6 +44,7 @@ export type {
   SyntheticMarketOptions,
 } from "./market/synthetic-market.ts";
 export { marketRegimes, syntheticCandles, syntheticMarket } from "./market/synthetic-market.ts";
+// runtime
 export type {
   ActorHost,
   ActorHostOptions,
@@ -54,7 +55,6 @@ export type {
 export { createMemorySnapshotStore, startActorHost } from "./runtime/actor-host.ts";
 export type { LogSessionOptions, LogSessionResult } from "./runtime/log-session-runner.ts";
 export { runSessionOnLog } from "./runtime/log-session-runner.ts";
-// runtime
 export type { ActorSpec, MachineDriver, PersistedActor } from "./runtime/machine-driver.ts";
 export { createMachineDriver } from "./runtime/machine-driver.ts";
 // session
