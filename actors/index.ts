@@ -53,8 +53,8 @@ export type {
   SnapshotStore,
 } from "./runtime/actor-host.ts";
 export { createMemorySnapshotStore, startActorHost } from "./runtime/actor-host.ts";
-export type { LogSessionOptions, LogSessionResult } from "./runtime/log-session-runner.ts";
-export { runSessionOnLog } from "./runtime/log-session-runner.ts";
+export type { LogSessionOptions, LogSessionResult, SessionProgress } from "./runtime/log-session-runner.ts";
+export { openSessionOnLog, runSessionOnLog } from "./runtime/log-session-runner.ts";
 export type { ActorSpec, MachineDriver, PersistedActor } from "./runtime/machine-driver.ts";
 export { createMachineDriver } from "./runtime/machine-driver.ts";
 // session

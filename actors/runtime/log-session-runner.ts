@@ -10,19 +10,24 @@ import {
 import { type ActorHost, type HostExit, type SnapshotStore, startActorHost } from "./actor-host.ts";
 import type { ActorSpec } from "./machine-driver.ts";
 
+export interface SessionProgress {
+  readonly bars: number;
+  readonly events: number;
+}
+
 export interface LogSessionOptions {
   readonly log: EventLog;
   readonly sessionId: string;
-  /** The SessionCreated draft (appended on `control`). */
-  readonly created: AnyEventDraft & { type: "SessionCreated" };
   /** Every actor of the session, each run in its own host. */
   readonly specs: readonly ActorSpec[];
   readonly feed: Iterable<AnyEventDraft>;
   readonly snapshots: SnapshotStore;
   readonly recordedAt: () => string;
-  readonly onProgress?: (p: { bars: number; events: number }) => void;
-  /** Give up waiting for the pipeline after this long without progress (wall clock; default 30 s). */
+  readonly onProgress?: (p: SessionProgress) => void;
+  /** Give up waiting for the pipeline after this long without any new event (wall clock; default 30 s). */
   readonly stallTimeoutMs?: number;
+  /** Aborting stops the feed and the hosts (they checkpoint): the session can be resumed later. */
+  readonly signal?: AbortSignal;
 }
 
 export interface LogSessionResult {
@@ -30,11 +35,32 @@ export interface LogSessionResult {
   readonly exits: readonly { writer: string; exit: HostExit }[];
 }
 
+/** Appends a session's opening on `control`: SessionCreated, then the runner's start command. Idempotent. */
+export async function openSessionOnLog(
+  log: EventLog,
+  sessionId: string,
+  created: AnyEventDraft & { type: "SessionCreated" },
+  recordedAt: string,
+): Promise<void> {
+  const root = log.root;
+  const ctx = { root, sessionId, writer: "control" as const, recordedAt };
+  const start: AnyEventDraft = {
+    type: "CommandIssued",
+    at: created.at,
+    data: { commandId: `${sessionId}-start`, command: "start", issuedBy: "runner" },
+  };
+  await log.append(subjectFor(root, sessionId, "control"), [
+    createEvent(ctx, created, null, "created"),
+    createEvent(ctx, start, null, "start"),
+  ]);
+}
+
 /**
- * Runs a session over an event log with every actor in its own host, the way a paper session runs over JetStream.
- * The feed is paced: it appends bar t+1 only once the pipeline has valued the portfolio at bar t (exec's
- * PortfolioValued), so every actor sees the inputs in the order the in-process scheduler gives them, and both produce
- * the same decisions. (A live session is paced by the market itself: bars are minutes apart, a bar's work takes ms.)
+ * Runs an opened session over an event log with every actor in its own host, the way a paper session runs over
+ * JetStream. The feed is paced: it appends bar t+1 only once the pipeline has valued the portfolio at bar t (exec's
+ * PortfolioValued), so every actor sees its inputs in the order the in-process scheduler gives them, and both make the
+ * same decisions. (A live session is paced by the market itself: bars are minutes apart, a bar's work takes ms.)
+ * Resumable: feed drafts already on the log (same deterministic ids) are skipped, hosts restore their checkpoints.
  */
 export async function runSessionOnLog(options: LogSessionOptions): Promise<LogSessionResult> {
   const { log, sessionId } = options;
@@ -56,17 +82,16 @@ export async function runSessionOnLog(options: LogSessionOptions): Promise<LogSe
       }
     }
   })();
+  const stall = options.stallTimeoutMs ?? 30_000;
   const waitFor = (key: string) =>
     new Promise<void>((resolve, reject) => {
       if (seen.has(key)) return resolve();
-      waiters.set(key, resolve);
-      const stall = options.stallTimeoutMs ?? 30_000;
       const timer = setInterval(() => {
-        if (seen.has(key)) {
+        if (options.signal?.aborted) {
           clearInterval(timer);
-          return;
-        }
-        if (Date.now() - lastProgress > stall) {
+          waiters.delete(key);
+          reject(new UnavailableError(`session ${sessionId}: aborted while waiting for ${key}`));
+        } else if (Date.now() - lastProgress > stall) {
           clearInterval(timer);
           waiters.delete(key);
           reject(
@@ -83,41 +108,25 @@ export async function runSessionOnLog(options: LogSessionOptions): Promise<LogSe
     });
 
   const hosts: ActorHost[] = [];
-  for (const spec of options.specs) {
-    hosts.push(
-      await startActorHost({
-        log,
-        spec,
-        sessionId,
-        snapshots: options.snapshots,
-        recordedAt: options.recordedAt,
-      }),
-    );
-  }
   try {
-    const control = subjectFor(root, sessionId, "control");
-    const at = options.created.at;
-    const mk = (draft: AnyEventDraft, ordinal: number | string) =>
-      createEvent(
-        { root, sessionId, writer: "control", recordedAt: options.recordedAt() },
-        draft,
-        null,
-        ordinal,
+    for (const spec of options.specs) {
+      hosts.push(
+        await startActorHost({
+          log,
+          spec,
+          sessionId,
+          snapshots: options.snapshots,
+          recordedAt: options.recordedAt,
+        }),
       );
-    await log.append(control, [mk(options.created, "created")]);
-    const start: AnyEventDraft = {
-      type: "CommandIssued",
-      at,
-      data: { commandId: `${sessionId}-start`, command: "start", issuedBy: "runner" },
-    };
-    await log.append(control, [mk(start, "start")]);
+    }
     await waitFor("SessionStarted");
-
     const feedSubject = subjectFor(root, sessionId, "feed");
-    let ordinal = 0;
     let last = await log.lastSeq(feedSubject);
+    let ordinal = 0;
     let bars = 0;
     for (const draft of options.feed) {
+      if (options.signal?.aborted) throw new UnavailableError(`session ${sessionId}: aborted`);
       const e = createEvent(
         { root, sessionId, writer: "feed", recordedAt: options.recordedAt() },
         draft,
@@ -125,7 +134,7 @@ export async function runSessionOnLog(options: LogSessionOptions): Promise<LogSe
         ordinal++,
       );
       const r = await log.append(feedSubject, [e], { expectedLastSeq: last });
-      last = r.lastSeq;
+      last = Math.max(last, ...r.seqs);
       if (draft.type === "CandleClosed") {
         bars++;
         await waitFor(`PortfolioValued:${draft.data.closeTime}`);

@@ -1,5 +1,5 @@
-import type { NatsConnection } from "@nats-io/nats-core";
 import { Kvm } from "@nats-io/kv";
+import type { NatsConnection } from "@nats-io/nats-core";
 import type { HostCheckpoint, SnapshotStore } from "../../actors/index.ts";
 
 /** Host checkpoints in a JetStream key-value bucket (one key per session and writer, latest value only). */

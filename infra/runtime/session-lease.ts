@@ -1,5 +1,5 @@
-import type { NatsConnection } from "@nats-io/nats-core";
 import { type KV, Kvm } from "@nats-io/kv";
+import type { NatsConnection } from "@nats-io/nats-core";
 
 /** A worker's claim on a session: held while renewed, taken over by another worker once it lapses. */
 export interface SessionLease {

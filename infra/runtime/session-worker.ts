@@ -1,0 +1,122 @@
+import {
+  type ActorSpec,
+  runSessionOnLog,
+  type SessionProgress,
+  type SnapshotStore,
+} from "../../actors/index.ts";
+import type { AnyEventDraft, EventEnvelope, EventLog } from "../../events/index.ts";
+import type { Logger } from "../logging/create-logger.ts";
+import type { SessionLease, SessionLeases } from "./session-lease.ts";
+
+/** How a worker turns a recorded SessionCreated into the actors and the feed of that session. */
+export type SessionPlanner = (created: EventEnvelope<"SessionCreated">) => {
+  readonly specs: readonly ActorSpec[];
+  readonly feed: Iterable<AnyEventDraft>;
+};
+
+export interface SessionWorkerOptions {
+  readonly workerId: string;
+  readonly log: EventLog;
+  readonly leases: SessionLeases;
+  readonly snapshots: SnapshotStore;
+  readonly plan: SessionPlanner;
+  readonly logger: Logger;
+  readonly recordedAt: () => string;
+  /** How often leases are renewed and lapsed sessions looked for (default 5 s; the lease TTL must be longer). */
+  readonly renewEveryMs?: number;
+  readonly onProgress?: (sessionId: string, p: SessionProgress) => void;
+}
+
+export interface SessionWorker {
+  /** Sessions this worker runs now. */
+  running(): string[];
+  /** Sessions this worker finished. */
+  finished(): string[];
+  stop(): Promise<void>;
+}
+
+/**
+ * A worker: follows every session's `control` subject for SessionCreated, claims unfinished sessions through the
+ * lease bucket (one worker per session), runs each claimed session's actors in hosts with its paced feed, renews its
+ * leases, and picks up sessions whose lease lapsed (a dead worker's) — resuming them from their checkpoints.
+ */
+export async function startSessionWorker(options: SessionWorkerOptions): Promise<SessionWorker> {
+  const { log, leases, logger } = options;
+  const known = new Map<string, EventEnvelope<"SessionCreated">>();
+  const ended = new Set<string>();
+  const running = new Map<string, { lease: SessionLease; done: Promise<void>; abort: AbortController }>();
+  const finished: string[] = [];
+  let stopping = false;
+
+  const tryClaim = async (sessionId: string) => {
+    if (stopping || running.has(sessionId) || ended.has(sessionId)) return;
+    const created = known.get(sessionId);
+    if (created === undefined) return;
+    const lease = await leases.claim(sessionId);
+    if (lease === null) return;
+    logger.info({ sessionId, worker: options.workerId }, "claimed session");
+    const { specs, feed } = options.plan(created);
+    const abort = new AbortController();
+    const done = runSessionOnLog({
+      signal: abort.signal,
+      log,
+      sessionId,
+      specs,
+      feed,
+      snapshots: options.snapshots,
+      recordedAt: options.recordedAt,
+      onProgress: (p) => options.onProgress?.(sessionId, p),
+    })
+      .then((r) => {
+        const fenced = r.exits.filter((x) => x.exit.reason === "fenced");
+        if (fenced.length > 0)
+          logger.warn({ sessionId, fenced: fenced.map((f) => f.writer) }, "hosts fenced");
+        ended.add(sessionId);
+        finished.push(sessionId);
+        logger.info({ sessionId, events: r.events.length }, "session finished");
+      })
+      .catch((error) => logger.error({ sessionId, err: error }, "session failed"))
+      .finally(async () => {
+        running.delete(sessionId);
+        await lease.release();
+      });
+    running.set(sessionId, { lease, done, abort });
+  };
+
+  const controls = log.subscribe(`${log.root}.*.control`);
+  const sessions = log.subscribe(`${log.root}.*.session`);
+  const following = (async () => {
+    for await (const e of controls) {
+      if (e.type !== "SessionCreated" || e.data.mode === "backtest") continue;
+      known.set(e.sessionId, e as EventEnvelope<"SessionCreated">);
+      void tryClaim(e.sessionId);
+    }
+  })();
+  const watchingEnds = (async () => {
+    for await (const e of sessions) if (e.type === "SessionStopped") ended.add(e.sessionId);
+  })();
+
+  const timer = setInterval(() => {
+    for (const [sessionId, r] of running) {
+      void r.lease.renew().then((ok) => {
+        if (!ok) logger.error({ sessionId }, "lost the lease of a running session: its hosts will be fenced");
+      });
+    }
+    for (const sessionId of known.keys()) void tryClaim(sessionId);
+  }, options.renewEveryMs ?? 5000);
+
+  return {
+    running: () => [...running.keys()],
+    finished: () => [...finished],
+    async stop() {
+      stopping = true;
+      clearInterval(timer);
+      await controls.close();
+      await sessions.close();
+      await Promise.allSettled([following, watchingEnds]);
+      // Hand the sessions back: hosts checkpoint and stop, leases are released, another worker resumes them.
+      for (const r of running.values()) r.abort.abort();
+      await Promise.allSettled([...running.values()].map((r) => r.done));
+    },
+  };
+}
