@@ -86,3 +86,132 @@ export function valued(h: number, o: ValuedOptions = {}): AnyEvent {
     { writer: "exec" },
   );
 }
+
+/** A decision of the orchestrator on the bar closing at `at`. */
+export function decision(
+  action: "BUY" | "SELL" | "HOLD",
+  at: string,
+  price = "100",
+  symbol = "BTC/USDT",
+): AnyEvent {
+  return stored(
+    "DecisionMade",
+    {
+      symbol,
+      timeframe: "1h",
+      bar: at,
+      action,
+      consensus: 1,
+      scores: {
+        BUY: action === "BUY" ? 1 : 0,
+        SELL: action === "SELL" ? 1 : 0,
+        HOLD: action === "HOLD" ? 1 : 0,
+      },
+      votes: [],
+      missing: [],
+      price,
+      ruleVersion: "spec",
+      reasoning: "spec",
+    },
+    at,
+    { writer: "orchestrator" },
+  );
+}
+
+export interface PositionOptions {
+  readonly quantity?: string;
+  readonly cash?: string;
+  readonly fillId?: string;
+  readonly symbol?: string;
+  /** A closed trade of this pnl (long, entry 100, quantity 10 → entry notional 1000). */
+  readonly closedPnl?: string;
+}
+
+export function positionChanged(at: string, o: PositionOptions = {}): AnyEvent {
+  return stored(
+    "PositionChanged",
+    {
+      symbol: o.symbol ?? "BTC/USDT",
+      quantity: o.quantity ?? "0",
+      averagePrice: "100",
+      realizedPnl: "0",
+      realizedDelta: o.closedPnl ?? "0",
+      cash: o.cash ?? "10000",
+      fillId: o.fillId ?? `fill-${at}`,
+      ...(o.closedPnl === undefined
+        ? {}
+        : {
+            closedTrade: {
+              entryPrice: "100",
+              exitPrice: "100",
+              quantity: "10",
+              side: "long" as const,
+              pnl: o.closedPnl,
+              openedAt: hour(0),
+              closedAt: at,
+            },
+          }),
+    },
+    at,
+    { writer: "exec" },
+  );
+}
+
+/** A resting stop order of execution, then its fill (the engine learns that the exit was a stop). */
+export function stopExit(
+  orderId: string,
+  at: string,
+  type: "stop_loss" | "trailing_stop" = "stop_loss",
+): AnyEvent[] {
+  return [
+    stored(
+      "OrderSubmitted",
+      {
+        orderId,
+        clientOrderId: orderId,
+        symbol: "BTC/USDT",
+        side: "sell",
+        type,
+        quantity: "10",
+        stopPrice: "98",
+        reduceOnly: true,
+        venue: "paper",
+      },
+      at,
+      { writer: "exec" },
+    ),
+    stored(
+      "OrderFilled",
+      {
+        orderId,
+        clientOrderId: orderId,
+        fillId: `fill-${orderId}`,
+        symbol: "BTC/USDT",
+        side: "sell",
+        price: "98",
+        quantity: "10",
+        fee: "0",
+        feeCurrency: "USDT",
+        liquidity: "taker",
+        cumulativeQuantity: "10",
+        remainingQuantity: "0",
+        partial: false,
+        fillModel: "ohlc-path",
+      },
+      at,
+      { writer: "exec" },
+    ),
+    positionChanged(at, { fillId: `fill-${orderId}`, closedPnl: "-20" }),
+  ];
+}
+
+export function commandAccepted(
+  command: EventData<"CommandAccepted">["command"],
+  from: EventData<"CommandAccepted">["from"],
+  to: EventData<"CommandAccepted">["to"],
+  at: string,
+): AnyEvent {
+  return stored("CommandAccepted", { commandId: `cmd-${command}`, command, from, to }, at, {
+    writer: "session",
+  });
+}
