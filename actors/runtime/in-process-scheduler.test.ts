@@ -13,6 +13,7 @@ import type { SessionSetup } from "../session/session-setup.ts";
 import { parseStrategy } from "../strategy/strategy-config.ts";
 import { createInProcessSession } from "./in-process-scheduler.ts";
 import type { ActorSpec } from "./machine-driver.ts";
+import { createPassThroughLog } from "./pass-through-log.ts";
 import { runInProcessSession } from "./run-in-process-session.ts";
 
 // Stand-ins for the real agents and execution: the scheduler is under test here, not their judgement.
@@ -324,5 +325,15 @@ describe("in-process scheduler", () => {
     const feed = [...walk(1, 1)];
     s.start(feed[0]?.at as string);
     expect(() => s.push(feed[0] as AnyEventDraft)).toThrow(/agent\.trend failed on CandleClosed/);
+  });
+
+  it("runs the same on a pass-through log, holding no events", () => {
+    const setup = sessionSetup("sched8");
+    const kept = runInProcessSession(setup, walk(30, 11), { specs: specs(setup) });
+    const log = createPassThroughLog();
+    const streamed = runInProcessSession(setup, walk(30, 11), { specs: specs(setup), log, hash: false });
+    expect(streamed.summary).toEqual(kept.summary);
+    expect(streamed.events).toEqual([]);
+    expect(log.size).toBe(kept.events.length);
   });
 });
