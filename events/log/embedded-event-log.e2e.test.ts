@@ -1,0 +1,85 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+import type { RecoveryReport } from "./embedded-event-log.ts";
+import { createEmbeddedEventLog } from "./embedded-event-log.ts";
+
+const root = resolve(import.meta.dirname, "../..");
+const url = (p: string) => pathToFileURL(resolve(root, p)).href;
+
+/** A writer process that appends batches to the file until it is killed. */
+const writerScript = (file: string) => `
+import { createEmbeddedEventLog } from ${JSON.stringify(url("events/log/embedded-event-log.ts"))};
+import { createEvent } from ${JSON.stringify(url("events/factory/create-event.ts"))};
+const ctx = { root: "cf", sessionId: "s1", writer: "feed", recordedAt: "2024-06-01T00:00:00.000Z" };
+const candle = (i) => {
+  const t = (k) => new Date(Date.UTC(2024, 0, 1) + k * 60_000).toISOString();
+  const data = { symbol: "BTC/USDT", timeframe: "1m", openTime: t(i), closeTime: t(i + 1), open: "100.5",
+    high: "102", low: "99", close: "101.25", volume: "12.5", sourceBars: 1 };
+  return createEvent(ctx, { type: "CandleClosed", at: t(i + 1), data }, null, i);
+};
+const log = createEmbeddedEventLog({ file: ${JSON.stringify(file)} });
+let last = await log.lastSeq("cf.s1.feed");
+for (let i = last; ; i += 250) {
+  const batch = Array.from({ length: 250 }, (_, k) => candle(i + k));
+  last = log.appendSync("cf.s1.feed", batch, { expectedLastSeq: last }).lastSeq;
+  if (i === 0) process.stdout.write("writing\\n");
+}
+`;
+
+describe("embedded event log after kill -9", () => {
+  let dir: string | undefined;
+  afterEach(() => {
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("reopens with every complete record and no torn one, three kills in a row", async () => {
+    dir = mkdtempSync(join(tmpdir(), "cf-kill-"));
+    const file = join(dir, "events.jsonl");
+    const script = join(dir, "writer.mts");
+    writeFileSync(script, writerScript(file));
+    let previous = 0;
+    let bytes = 0;
+    for (let round = 0; round < 3; round++) {
+      const child = spawn(process.execPath, [resolve(root, "bin/run-ts.js"), script], {
+        cwd: root,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let stderr = "";
+      child.stderr.on("data", (d) => {
+        stderr += String(d);
+      });
+      const exited = new Promise<NodeJS.Signals | null>((r) =>
+        child.on("exit", (_code, signal) => r(signal)),
+      );
+      // Let it get going, then kill it while it writes.
+      const deadline = Date.now() + 10_000;
+      while ((statSafe(file) ?? 0) < bytes + 500_000 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      child.kill("SIGKILL");
+      expect(await exited, stderr).toBe("SIGKILL");
+
+      const reports: RecoveryReport[] = [];
+      const log = createEmbeddedEventLog({ file, onRecovered: (r) => reports.push(r) });
+      const events = log.readAll("cf.>");
+      expect(events.length).toBeGreaterThan(previous);
+      expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+      for (const r of reports) expect(r.reason).toMatch(/torn write|invalid/);
+      await log.close();
+      previous = events.length;
+      bytes = statSync(file).size;
+    }
+  }, 90_000);
+});
+
+function statSafe(file: string): number | null {
+  try {
+    return statSync(file).size;
+  } catch {
+    return null;
+  }
+}
