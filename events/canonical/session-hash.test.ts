@@ -118,7 +118,7 @@ describe("sessionHash", () => {
       causationId: "#e0",
       data: { clientOrderId: "#i0", orderId: "#i1", venueOrderId: "#i2" },
     });
-    expect((norm[0]?.data as Record<string, unknown>).orderId).toBe("#i1");
+    expect(norm[0]).toMatchObject({ data: { orderId: "#i1" } });
     expect(norm[0]).not.toHaveProperty("recordedAt");
   });
 });
