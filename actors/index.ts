@@ -44,6 +44,17 @@ export type {
   SyntheticMarketOptions,
 } from "./market/synthetic-market.ts";
 export { marketRegimes, syntheticCandles, syntheticMarket } from "./market/synthetic-market.ts";
+// risk (rules shared by the risk agent and the risk engine; Kelly sizing; circuit breakers)
+export type { ActiveBreaker, BreakerName, BreakerState } from "./risk/circuit-breakers.ts";
+export { barRangePct, breakerNames } from "./risk/circuit-breakers.ts";
+export type { KellyEstimate, Sizing as KellySizing, TradeStats } from "./risk/kelly-sizing.ts";
+export { estimateKelly, sizeEntry } from "./risk/kelly-sizing.ts";
+export type { RiskAgentContext, RiskAgentInput } from "./risk/risk-agent.ts";
+export { createRiskAgentSpec, decideRiskAgent, riskAgentMachine } from "./risk/risk-agent.ts";
+export type { RiskEngineContext, RiskEngineInput } from "./risk/risk-engine.ts";
+export { createRiskEngineSpec, decideRiskEngine, riskEngineMachine } from "./risk/risk-engine.ts";
+export type { PreTradeInput, PreTradeVerdict, TradingState, VetoJudgement } from "./risk/risk-rules.ts";
+export { evaluatePreTrade, judgePortfolio, tradingStateForDrawdown } from "./risk/risk-rules.ts";
 // runtime
 export type {
   ActorHost,
