@@ -7,12 +7,8 @@ import {
 import type { SessionSetup } from "../session/session-setup.ts";
 import type { SessionSummary } from "../session/session-summary.ts";
 import { createInProcessSession, type InProcessLog, type SessionSource } from "./in-process-scheduler.ts";
+import type { SessionProgress } from "./log-session-runner.ts";
 import type { ActorSpec } from "./machine-driver.ts";
-
-export interface SessionProgress {
-  readonly bars: number;
-  readonly events: number;
-}
 
 export interface RunInProcessOptions {
   /** The actors, in dispatch order. */
