@@ -44,6 +44,15 @@ export type {
   SyntheticMarketOptions,
 } from "./market/synthetic-market.ts";
 export { marketRegimes, syntheticCandles, syntheticMarket } from "./market/synthetic-market.ts";
+// orchestrator (weighted vote and the per-bar decision)
+export type { OrchestratorContext, OrchestratorInput } from "./orchestrator/orchestrator-machine.ts";
+export {
+  createOrchestratorSpec,
+  orchestratorInput,
+  orchestratorMachine,
+} from "./orchestrator/orchestrator-machine.ts";
+export type { Vote, VoteOutcome, VoteRule } from "./orchestrator/weighted-vote.ts";
+export { countVotes, voteRuleVersion } from "./orchestrator/weighted-vote.ts";
 // risk (rules shared by the risk agent and the risk engine; Kelly sizing; circuit breakers)
 export type { ActiveBreaker, BreakerName, BreakerState } from "./risk/circuit-breakers.ts";
 export { barRangePct, breakerNames } from "./risk/circuit-breakers.ts";
@@ -57,6 +66,14 @@ export type { PreTradeInput, PreTradeVerdict, TradingState, VetoJudgement } from
 export { evaluatePreTrade, judgePortfolio, tradingStateForDrawdown } from "./risk/risk-rules.ts";
 // runtime
 export type {
+  CommandOptions,
+  InProcessLog,
+  InProcessSession,
+  InProcessSessionOptions,
+  SessionSource,
+} from "./runtime/in-process-scheduler.ts";
+export { createInProcessSession } from "./runtime/in-process-scheduler.ts";
+export type {
   ActorHost,
   ActorHostOptions,
   HostCheckpoint,
@@ -68,8 +85,16 @@ export type { LogSessionOptions, LogSessionResult, SessionProgress } from "./run
 export { openSessionOnLog, runSessionOnLog } from "./runtime/log-session-runner.ts";
 export type { ActorSpec, MachineDriver, PersistedActor } from "./runtime/machine-driver.ts";
 export { createMachineDriver } from "./runtime/machine-driver.ts";
+export type { PassThroughLogOptions } from "./runtime/pass-through-log.ts";
+export { createPassThroughLog } from "./runtime/pass-through-log.ts";
+export type { InProcessRunResult, RunInProcessOptions } from "./runtime/run-in-process-session.ts";
+export { runInProcessSession } from "./runtime/run-in-process-session.ts";
 // session
+export type { SessionContext, SessionMachineInput } from "./session/session-machine.ts";
+export { createSessionSpec, sessionMachine, sessionMachineInput } from "./session/session-machine.ts";
 export type { SessionSetup } from "./session/session-setup.ts";
+export type { SessionSummariser, SessionSummary } from "./session/session-summary.ts";
+export { createSessionSummariser, summariseSession } from "./session/session-summary.ts";
 // strategy
 export type {
   ArbitrageParams,

@@ -175,7 +175,7 @@ class Step {
   ): ExactDecimal {
     const position = positionQuantity(this.ledger, order.symbol);
     const capacity = capacityOf(order, position, this.config.allowShort);
-    if (capacity !== null && capacity.isZero()) {
+    if (capacity?.isZero()) {
       this.cancel(order, order.reduceOnly ? "reduce-only: no position to reduce" : "short selling disabled");
       return ZERO;
     }
@@ -373,10 +373,11 @@ function fillAtOpen(step: Step, order: PaperOrder, bar: FillBar): void {
   const c = step.config;
   const p = c.params;
   const book = step.book;
-  if (c.fillModel === "l2-book" && book !== null) {
-    const side = order.side === "buy" ? "asks" : "bids";
-    const levels = book[side];
-    const depth = levels.reduce((s, [, size]) => s.add(dec(size)), ZERO);
+  const side = order.side === "buy" ? "asks" : "bids";
+  const levels = book?.[side] ?? [];
+  const depth = levels.reduce((s, [, size]) => s.add(dec(size)), ZERO);
+  // The book is walked while it has liquidity on the taker's side; without one (or once eaten) the bar decides.
+  if (c.fillModel === "l2-book" && book !== null && depth.gt(0)) {
     const filled = step.fill(
       order,
       depth,
