@@ -60,7 +60,7 @@ export function expireBreakers(state: BreakerState, at: string): BreakerStep {
     outputs: expired.map((b) => ({
       type: "CircuitBreakerReset",
       at,
-      data: { breaker: b.breaker, reason: `held until ${b.until}; event time ${at} passed it` },
+      data: { breaker: b.breaker, reason: `held until ${b.until}; event time ${at} reached it` },
     })),
   };
 }

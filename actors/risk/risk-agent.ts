@@ -1,8 +1,8 @@
-import { emit, enqueueActions, setup } from "xstate";
 import type { AnyEvent, AnyEventDraft, EventData, EventType, Timeframe } from "../../events/index.ts";
 import type { ActorSpec } from "../runtime/machine-driver.ts";
 import type { SessionSetup } from "../session/session-setup.ts";
 import type { RiskParams } from "../strategy/strategy-config.ts";
+import { type DeciderStep, deciderMachine } from "./decider-machine.ts";
 import { drawdownPct, judgePortfolio, tradingStateForDrawdown, vetoDrawdownPct } from "./risk-rules.ts";
 
 /** One bar's valuation as the risk agent keeps it (plain numbers: it judges ratios, it moves no money). */
@@ -30,10 +30,7 @@ export interface RiskAgentInput {
   readonly params: RiskParams;
 }
 
-export interface RiskAgentStep {
-  readonly context: RiskAgentContext;
-  readonly outputs: AnyEventDraft[];
-}
+export type RiskAgentStep = DeciderStep<RiskAgentContext>;
 
 const keptValuations = 4;
 
@@ -123,27 +120,8 @@ function judge(context: RiskAgentContext, bar: string, basis: Valuation): AnyEve
 
 const riskAgentAccepts = ["CandleClosed", "PortfolioValued"] as const satisfies readonly EventType[];
 
-/** The risk agent as an XState machine: a thin shell that folds `decideRiskAgent` and emits its drafts. */
-export const riskAgentMachine = setup({
-  types: {
-    context: {} as RiskAgentContext,
-    input: {} as RiskAgentInput,
-    events: {} as AnyEvent,
-    emitted: {} as AnyEventDraft,
-  },
-}).createMachine({
-  id: "agent.risk",
-  context: ({ input }) => initialRiskAgentContext(input),
-  on: {
-    "*": {
-      actions: enqueueActions(({ context, event, enqueue }) => {
-        const step = decideRiskAgent(context, event);
-        if (step.context !== context) enqueue.assign(() => step.context);
-        for (const draft of step.outputs) enqueue(emit(draft));
-      }),
-    },
-  },
-});
+/** The risk agent as an XState machine (a live actor folding `decideRiskAgent`). */
+export const riskAgentMachine = deciderMachine("agent.risk", initialRiskAgentContext, decideRiskAgent);
 
 /** The risk agent of a session (writer `agent.risk`). */
 export function createRiskAgentSpec(setupData: SessionSetup): ActorSpec<RiskAgentInput> {

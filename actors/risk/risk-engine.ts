@@ -1,5 +1,4 @@
 import { Decimal } from "decimal.js";
-import { emit, enqueueActions, setup } from "xstate";
 import type {
   AnyEvent,
   AnyEventDraft,
@@ -27,6 +26,7 @@ import {
   resetBreaker,
   tripBreaker,
 } from "./circuit-breakers.ts";
+import { type DeciderStep, deciderMachine } from "./decider-machine.ts";
 import { addClosedTrade, emptyTradeStats, estimateKelly, type TradeStats } from "./kelly-sizing.ts";
 import {
   drawdownPct,
@@ -78,10 +78,7 @@ export interface RiskEngineContext extends RiskEngineInput {
   readonly pending: readonly PendingDecision[];
 }
 
-export interface RiskEngineStep {
-  readonly context: RiskEngineContext;
-  readonly outputs: AnyEventDraft[];
-}
+export type RiskEngineStep = DeciderStep<RiskEngineContext>;
 
 export function initialRiskEngineContext(input: RiskEngineInput): RiskEngineContext {
   return {
@@ -417,27 +414,8 @@ const riskEngineAccepts = [
   "CommandAccepted",
 ] as const satisfies readonly EventType[];
 
-/** The risk engine as an XState machine: a thin shell that folds `decideRiskEngine` and emits its drafts. */
-export const riskEngineMachine = setup({
-  types: {
-    context: {} as RiskEngineContext,
-    input: {} as RiskEngineInput,
-    events: {} as AnyEvent,
-    emitted: {} as AnyEventDraft,
-  },
-}).createMachine({
-  id: "risk",
-  context: ({ input }) => initialRiskEngineContext(input),
-  on: {
-    "*": {
-      actions: enqueueActions(({ context, event, enqueue }) => {
-        const step = decideRiskEngine(context, event);
-        if (step.context !== context) enqueue.assign(() => step.context);
-        for (const draft of step.outputs) enqueue(emit(draft));
-      }),
-    },
-  },
-});
+/** The risk engine as an XState machine (a live actor folding `decideRiskEngine`). */
+export const riskEngineMachine = deciderMachine("risk", initialRiskEngineContext, decideRiskEngine);
 
 /** The risk engine of a session (writer `risk`). */
 export function createRiskEngineSpec(setupData: SessionSetup): ActorSpec<RiskEngineInput> {

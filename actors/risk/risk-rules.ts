@@ -76,7 +76,7 @@ function round4(x: number): number {
 // ---- Pre-trade checks (the risk engine's gate) ----
 
 export type RiskCheck = EventData<"RiskApproved">["checks"][number];
-export type Sizing = EventData<"RiskApproved">["sizing"];
+export type ApprovalSizing = EventData<"RiskApproved">["sizing"];
 
 /** Which session states let an order through: entries only while created/running; reductions also while stopping. */
 const entrySessionStates: readonly SessionStatus[] = ["created", "running"];
@@ -138,7 +138,7 @@ export interface PreTradeVerdict {
   readonly checks: RiskCheck[];
   readonly quantity: Decimal;
   readonly notional: Decimal;
-  readonly sizing: Sizing;
+  readonly sizing: ApprovalSizing;
   readonly stopLoss?: string;
   readonly takeProfit?: string;
   readonly trailingPct?: number;
