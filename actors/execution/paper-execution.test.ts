@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { AnyEvent, AnyEventDraft, EventData } from "../../events/index.ts";
 import { clientOrderId, deterministicId } from "../../events/index.ts";
+import { createMachineDriver } from "../runtime/machine-driver.ts";
 import type { SessionSetup } from "../session/session-setup.ts";
 import { parseStrategy } from "../strategy/strategy-config.ts";
 import { deciderSpec, stored } from "../testing/decider-spec.ts";
@@ -607,5 +608,28 @@ describe("paper execution: flatten and end of data", () => {
       .given()
       .when(stored("MarketDataEnded", { bars: 0 }, minute(0)))
       .then([{ type: "PortfolioValued", data: { bar: minute(0), equity: "10000" } }]);
+  });
+});
+
+describe("paper execution: snapshots", () => {
+  it("a restored actor (JSON snapshot) continues exactly as one that never stopped", () => {
+    const spec = createPaperExecutionSpec(sessionSetup({ fillModel: "ohlc-path", maxVolumeShare: 0.1 }));
+    const before = [
+      bar(1, FLAT),
+      approved("d1", "buy", "3", 1, { stopLoss: "95", takeProfit: "110", trailingPct: 3 }),
+      bar(2, FLAT, "10"),
+    ];
+    const after = [
+      bar(3, ["100", "104", "99", "103"], "10"),
+      bar(4, ["103", "112", "102", "111"], "50"),
+      marketDataEnded(4),
+    ];
+    const straight = createMachineDriver(spec);
+    for (const e of before) straight.feed(e);
+    const restored = createMachineDriver(spec, JSON.parse(JSON.stringify(straight.persist())));
+    const a = after.flatMap((e) => straight.feed(e));
+    const b = after.flatMap((e) => restored.feed(e));
+    expect(b).toEqual(a);
+    expect(ofType(a, "OrderFilled").length).toBeGreaterThan(2);
   });
 });
