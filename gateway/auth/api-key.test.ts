@@ -13,7 +13,8 @@ describe("API keys", () => {
   });
 
   it("refuses malformed keys before any lookup and compares hashes exactly", () => {
-    for (const bad of ["", "cf_", "cf_xyz", `cf_${"g".repeat(44)}`, `xx_${"0".repeat(44)}`]) expect(apiKeyId(bad)).toBeNull();
+    for (const bad of ["", "cf_", "cf_xyz", `cf_${"g".repeat(44)}`, `xx_${"0".repeat(44)}`])
+      expect(apiKeyId(bad)).toBeNull();
     const h = hashApiKey("cf_x");
     expect(hashesMatch(h, h)).toBe(true);
     expect(hashesMatch(h, hashApiKey("cf_y"))).toBe(false);

@@ -6,7 +6,11 @@ import { resolveGatewayConfig, trustProxyOption } from "./gateway-config.ts";
 async function clientIp(trusted: string[], remoteAddress: string, xff?: string): Promise<string> {
   const app = fastify({ trustProxy: trustProxyOption(trusted) });
   app.get("/", async (request) => request.ip);
-  const res = await app.inject({ url: "/", remoteAddress, headers: xff === undefined ? {} : { "x-forwarded-for": xff } });
+  const res = await app.inject({
+    url: "/",
+    remoteAddress,
+    headers: xff === undefined ? {} : { "x-forwarded-for": xff },
+  });
   await app.close();
   return res.body;
 }

@@ -21,17 +21,33 @@ describe("error codes → HTTP statuses", () => {
     expect(v).toEqual({
       status: 400,
       serverFault: false,
-      body: { error: { code: "VALIDATION", message: "bad field", details: { issues: [{ path: "a.b", message: "nope" }] } } },
+      body: {
+        error: {
+          code: "VALIDATION",
+          message: "bad field",
+          details: { issues: [{ path: "a.b", message: "nope" }] },
+        },
+      },
     });
     expect(toHttpError(new NotFoundError("no such")).status).toBe(404);
     expect(toHttpError(new ConcurrencyError("raced")).status).toBe(409);
   });
 
   it("hides everything about unexpected errors, and names unavailable dependencies", () => {
-    const e = toHttpError(new TypeError("cannot read properties of undefined (reading 'x') at /srv/app.ts:12"));
-    expect(e).toEqual({ status: 500, serverFault: true, body: { error: { code: "INTERNAL", message: "internal error" } } });
-    expect(JSON.stringify(toHttpError(new CryptoFunkError("CORRUPT", "/var/data torn")).body)).not.toContain("/var");
-    expect(toHttpError(new UnavailableError("postgres: unreachable")).body.error.message).toBe("postgres: unreachable");
+    const e = toHttpError(
+      new TypeError("cannot read properties of undefined (reading 'x') at /srv/app.ts:12"),
+    );
+    expect(e).toEqual({
+      status: 500,
+      serverFault: true,
+      body: { error: { code: "INTERNAL", message: "internal error" } },
+    });
+    expect(JSON.stringify(toHttpError(new CryptoFunkError("CORRUPT", "/var/data torn")).body)).not.toContain(
+      "/var",
+    );
+    expect(toHttpError(new UnavailableError("postgres: unreachable")).body.error.message).toBe(
+      "postgres: unreachable",
+    );
   });
 
   it("folds fastify's own client errors into the shape", () => {
@@ -39,7 +55,10 @@ describe("error codes → HTTP statuses", () => {
       statusCode: 413,
       code: "FST_ERR_CTP_BODY_TOO_LARGE",
     });
-    expect(toHttpError(tooLarge)).toMatchObject({ status: 413, body: { error: { code: "PAYLOAD_TOO_LARGE" } } });
+    expect(toHttpError(tooLarge)).toMatchObject({
+      status: 413,
+      body: { error: { code: "PAYLOAD_TOO_LARGE" } },
+    });
     const badJson = Object.assign(new SyntaxError("Unexpected token } in JSON"), { statusCode: 400 });
     expect(toHttpError(badJson)).toMatchObject({ status: 400, body: { error: { code: "VALIDATION" } } });
   });
