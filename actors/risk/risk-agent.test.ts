@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { AnyEvent } from "../../events/index.ts";
 import { deciderSpec } from "../testing/decider-spec.ts";
 import { createRiskAgentSpec } from "./risk-agent.ts";
-import { candle, draft, hour, riskSetup, valued } from "./risk-fixtures.ts";
+import { candle, hour, riskSetup, valued } from "./risk-fixtures.ts";
 
 const spec = deciderSpec(createRiskAgentSpec(riskSetup));
 
@@ -16,11 +16,11 @@ describe("risk agent (agent.risk)", () => {
       .given()
       .when(candle(1))
       .then([
-        draft({
+        {
           type: "SignalEmitted",
           at: hour(1),
           data: { agent: "risk", bar: hour(1), action: "HOLD", confidence: 0, features: { ready: false } },
-        }),
+        },
       ]);
   });
 
@@ -29,9 +29,9 @@ describe("risk agent (agent.risk)", () => {
       .given(candle(1), valuedAt(1, 0.03, "1"))
       .when(candle(2))
       .then([
-        draft({
+        {
           data: { action: "HOLD", confidence: 0.2, features: { ready: true, valuationBar: hour(1) } },
-        }),
+        },
       ]);
   });
 
@@ -39,14 +39,14 @@ describe("risk agent (agent.risk)", () => {
     spec
       .given(valuedAt(1, 0.12, "0.5"))
       .when(candle(2))
-      .then([draft({ data: { action: "SELL", veto: true, confidence: 0.8 } })]);
+      .then([{ data: { action: "SELL", veto: true, confidence: 0.8 } }]);
   });
 
   it("vetoes with BUY (cover) while short", () => {
     spec
       .given(valuedAt(1, 0.15, "-0.5"))
       .when(candle(2))
-      .then([draft({ data: { action: "BUY", veto: true, confidence: 1 } })]);
+      .then([{ data: { action: "BUY", veto: true, confidence: 1 } }]);
   });
 
   it("stays HOLD without a veto while flat even past the veto drawdown", () => {
@@ -64,7 +64,7 @@ describe("risk agent (agent.risk)", () => {
     spec
       .given(valuedAt(1, 0.01, "1"), valuedAt(2, 0.14, "1"), candle(2))
       .when(candle(3))
-      .then([draft({ data: { action: "SELL", veto: true, features: { valuationBar: hour(2) } } })]);
+      .then([{ data: { action: "SELL", veto: true, features: { valuationBar: hour(2) } } }]);
   });
 
   it("emits exactly one signal per bar and ignores other symbols and timeframes", () => {

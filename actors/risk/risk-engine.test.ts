@@ -7,7 +7,6 @@ import {
   candle,
   commandAccepted,
   decision,
-  draft,
   hour,
   positionChanged,
   riskSetup,
@@ -36,7 +35,7 @@ describe("risk engine: verdicts", () => {
       .given(stored("SessionStarted", {}, hour(0), { writer: "session" }))
       .when(decision("BUY", hour(1)))
       .then([
-        draft({
+        {
           type: "RiskApproved",
           at: hour(1),
           data: {
@@ -52,7 +51,7 @@ describe("risk engine: verdicts", () => {
             takeProfit: "104",
             trailingPct: 1.5,
           },
-        }),
+        },
       ])
       .then((outputs) => {
         const approved = outputs[0];
@@ -104,7 +103,7 @@ describe("risk engine: verdicts", () => {
     spec
       .given(positionChanged(hour(1), { quantity: "-1.25" }))
       .when(decision("BUY", hour(1)))
-      .then([draft({ type: "RiskApproved", data: { side: "buy", quantity: "1.25", reduceOnly: true } })]);
+      .then([{ type: "RiskApproved", data: { side: "buy", quantity: "1.25", reduceOnly: true } }]);
   });
 
   it("SELL while flat opens a short with the stop above and the take-profit below", () => {
@@ -112,10 +111,10 @@ describe("risk engine: verdicts", () => {
       .given()
       .when(decision("SELL", hour(1)))
       .then([
-        draft({
+        {
           type: "RiskApproved",
           data: { side: "sell", quantity: "2.5", reduceOnly: false, stopLoss: "102", takeProfit: "96" },
-        }),
+        },
       ]);
   });
 
@@ -151,14 +150,14 @@ describe("risk engine: verdicts", () => {
       .given(...wins(1))
       .when(decision("BUY", hour(1)))
       .then([
-        draft({
+        {
           type: "RiskApproved",
           data: {
             quantity: "25",
             notional: "2500",
             sizing: { capsApplied: ["position_notional", "concentration", "total_exposure", "cash"] },
           },
-        }),
+        },
       ]);
   });
 
@@ -253,7 +252,7 @@ describe("risk engine: verdicts", () => {
     spec
       .given(valued(1), decision("BUY", hour(2)))
       .when(candle(3))
-      .then([draft({ type: "RiskApproved", at: hour(2), data: { quantity: "2.5" } })]);
+      .then([{ type: "RiskApproved", at: hour(2), data: { quantity: "2.5" } }]);
   });
 
   it("resumes from a persisted snapshot with the same verdicts", () => {
@@ -276,7 +275,7 @@ describe("risk engine: trading states", () => {
     spec
       .given()
       .when(dd)
-      .then([draft({ type: "TradingStateChanged", data: { from: "ACTIVE", to: "REDUCING" } })]);
+      .then([{ type: "TradingStateChanged", data: { from: "ACTIVE", to: "REDUCING" } }]);
     const { outputs } = spec.given(dd).when(decision("BUY", hour(1)), decision("SELL", hour(1)));
     expect(rejectedRules(outputs)).toEqual(["trading_state", "drawdown"]);
     expect(outputs[1]).toMatchObject({ type: "RiskApproved", data: { reduceOnly: true, quantity: "3" } });
@@ -289,8 +288,8 @@ describe("risk engine: trading states", () => {
       .given()
       .when(deep(1))
       .then([
-        draft({ type: "CircuitBreakerTripped", data: { breaker: "drawdown_halt", threshold: "15" } }),
-        draft({ type: "TradingStateChanged", data: { from: "ACTIVE", to: "HALTED" } }),
+        { type: "CircuitBreakerTripped", data: { breaker: "drawdown_halt", threshold: "15" } },
+        { type: "TradingStateChanged", data: { from: "ACTIVE", to: "HALTED" } },
       ]);
     const halted = spec.given(deep(1)).when(decision("BUY", hour(1)), decision("SELL", hour(1)));
     expect(rejectedRules(halted.outputs)).toEqual(["trading_state", "drawdown", "drawdown_halt"]);
@@ -304,17 +303,17 @@ describe("risk engine: trading states", () => {
       .given(deep(1))
       .when(commandAccepted("resume", "halted", "running", hour(2)), deep(2), decision("SELL", hour(2)))
       .then([
-        draft({ type: "CircuitBreakerReset", data: { breaker: "drawdown_halt" } }),
-        draft({ type: "TradingStateChanged", data: { from: "HALTED", to: "REDUCING" } }),
-        draft({ type: "RiskApproved", data: { reduceOnly: true } }),
+        { type: "CircuitBreakerReset", data: { breaker: "drawdown_halt" } },
+        { type: "TradingStateChanged", data: { from: "HALTED", to: "REDUCING" } },
+        { type: "RiskApproved", data: { reduceOnly: true } },
       ]);
     spec
       .given(deep(1), commandAccepted("resume", "halted", "running", hour(2)))
       .when(valued(3, { drawdown: 0.05 }), deep(4))
       .then([
-        draft({ type: "TradingStateChanged", data: { from: "REDUCING", to: "ACTIVE" } }),
-        draft({ type: "CircuitBreakerTripped", data: { breaker: "drawdown_halt" } }),
-        draft({ type: "TradingStateChanged", data: { from: "ACTIVE", to: "HALTED" } }),
+        { type: "TradingStateChanged", data: { from: "REDUCING", to: "ACTIVE" } },
+        { type: "CircuitBreakerTripped", data: { breaker: "drawdown_halt" } },
+        { type: "TradingStateChanged", data: { from: "ACTIVE", to: "HALTED" } },
       ]);
   });
 });
@@ -326,11 +325,11 @@ describe("risk engine: protections", () => {
       .given(valued(1))
       .when(down)
       .then([
-        draft({
+        {
           type: "CircuitBreakerTripped",
           at: hour(5),
           data: { breaker: "daily_loss", value: "6.0000", threshold: "5", until: "2024-01-02T00:00:00.000Z" },
-        }),
+        },
       ]);
     const blocked = spec.given(valued(1), down).when(decision("BUY", hour(5)));
     expect(rejectedRules(blocked.outputs)).toEqual(["daily_loss", "daily_loss_limit"]);
@@ -342,8 +341,8 @@ describe("risk engine: protections", () => {
         decision("BUY", hour(25)),
       )
       .then([
-        draft({ type: "CircuitBreakerReset", at: hour(25), data: { breaker: "daily_loss" } }),
-        draft({ type: "RiskApproved" }),
+        { type: "CircuitBreakerReset", at: hour(25), data: { breaker: "daily_loss" } },
+        { type: "RiskApproved" },
       ]);
   });
 
@@ -352,15 +351,15 @@ describe("risk engine: protections", () => {
     spec
       .given(...wins(3))
       .when(loss)
-      .then([draft({ type: "CircuitBreakerTripped", data: { breaker: "cooldown", until: hour(1, 15) } })]);
+      .then([{ type: "CircuitBreakerTripped", data: { breaker: "cooldown", until: hour(1, 15) } }]);
     const blocked = spec.given(...wins(3), loss).when(decision("BUY", hour(1, 10)));
     expect(rejectedRules(blocked.outputs)).toEqual(["cooldown"]);
     spec
       .given(...wins(3), loss)
       .when(decision("BUY", hour(1, 30)))
       .then([
-        draft({ type: "CircuitBreakerReset", at: hour(1, 30), data: { breaker: "cooldown" } }),
-        draft({ type: "RiskApproved" }),
+        { type: "CircuitBreakerReset", at: hour(1, 30), data: { breaker: "cooldown" } },
+        { type: "RiskApproved" },
       ]);
   });
 
@@ -371,11 +370,11 @@ describe("risk engine: protections", () => {
       .given(...wins(6), ...stops)
       .when(...stopExit("o3", hour(3)))
       .then([
-        draft({
+        {
           type: "CircuitBreakerTripped",
           at: hour(3),
           data: { breaker: "stoploss_guard", value: "3", threshold: "3", until: hour(5) },
-        }),
+        },
       ]);
     const blocked = noCooldown
       .given(...wins(6), ...stops, ...stopExit("o3", hour(3)))
@@ -384,7 +383,7 @@ describe("risk engine: protections", () => {
     noCooldown
       .given(...wins(6), ...stops, ...stopExit("o3", hour(3)))
       .when(candle(5))
-      .then([draft({ type: "CircuitBreakerReset", at: hour(5), data: { breaker: "stoploss_guard" } })]);
+      .then([{ type: "CircuitBreakerReset", at: hour(5), data: { breaker: "stoploss_guard" } }]);
   });
 
   it("stop-loss guard ignores stops spread beyond the window and losing exits that were not stops", () => {
@@ -408,11 +407,11 @@ describe("risk engine: protections", () => {
       .given()
       .when(wild)
       .then([
-        draft({
+        {
           type: "CircuitBreakerTripped",
           at: hour(1),
           data: { breaker: "volatility_halt", value: "6.0000", threshold: "5", until: hour(2) },
-        }),
+        },
       ]);
     expect(rejectedRules(spec.given(wild).when(decision("BUY", hour(1))).outputs)).toEqual([
       "volatility_halt",
@@ -420,6 +419,6 @@ describe("risk engine: protections", () => {
     spec
       .given(wild)
       .when(candle(2))
-      .then([draft({ type: "CircuitBreakerReset", at: hour(2), data: { breaker: "volatility_halt" } })]);
+      .then([{ type: "CircuitBreakerReset", at: hour(2), data: { breaker: "volatility_halt" } }]);
   });
 });

@@ -1,4 +1,4 @@
-import type { AnyEvent, AnyEventDraft, EventData } from "../../events/index.ts";
+import type { AnyEvent, EventData } from "../../events/index.ts";
 import type { SessionSetup } from "../session/session-setup.ts";
 import { defaultStrategy, parseStrategy } from "../strategy/strategy-config.ts";
 import { stored } from "../testing/decider-spec.ts";
@@ -23,15 +23,6 @@ export function riskSetupWith(strategy: Record<string, unknown>): SessionSetup {
 /** The ISO close time of hour `h` on 2024-01-01 (h may run past 24 into the next days). */
 export function hour(h: number, minutes = 0): string {
   return new Date(Date.UTC(2024, 0, 1, h, minutes)).toISOString();
-}
-
-/** A deep-partial expectation of an emitted draft (then() matches it with toMatchObject). */
-export function draft(x: {
-  type?: AnyEventDraft["type"];
-  at?: string;
-  data?: object;
-}): Partial<AnyEventDraft> {
-  return x as Partial<AnyEventDraft>;
 }
 
 export function candle(h: number, over: Partial<EventData<"CandleClosed">> = {}): AnyEvent {
