@@ -26,6 +26,9 @@ export interface FillParams {
 
 const BPS = new Exact(10_000);
 const HUNDRED = new Exact(100);
+// Multiplying by these is exact and much cheaper than dividing at 60 digits.
+const PER_BPS = new Exact("0.0001");
+const PER_CENT = new Exact("0.01");
 
 /** Quantities are cut (never rounded up) to the venue's precision. */
 export function roundQuantity(q: ExactDecimal, decimals: number): ExactDecimal {
@@ -62,7 +65,7 @@ export function slipPrice(
   decimals: number,
 ): ExactDecimal {
   const factor = side === "buy" ? BPS.add(bps) : BPS.sub(bps);
-  const moved = price.mul(factor).div(BPS);
+  const moved = price.mul(factor).mul(PER_BPS);
   return roundPriceAdverse(moved.lt(0) ? ZERO : moved, side, decimals);
 }
 
@@ -74,7 +77,7 @@ export function volumeCap(params: FillParams, barVolume: ExactDecimal): ExactDec
 
 /** Fee on a fill: notional × pct / 100 (exact). */
 export function feeFor(quantity: ExactDecimal, price: ExactDecimal, feePct: number): ExactDecimal {
-  return quantity.mul(price).mul(feePct).div(HUNDRED);
+  return quantity.mul(price).mul(feePct).mul(PER_CENT);
 }
 
 /**
@@ -104,6 +107,12 @@ function reached(p: ExactDecimal, level: ExactDecimal, direction: TouchDirection
   return direction === "down" ? p.lte(level) : p.gte(level);
 }
 
+/** How far `x` lies from `a` toward `b` (0..1): only orders touches within a bar, so a float is enough. */
+function fractionOf(a: ExactDecimal, x: ExactDecimal, b: ExactDecimal): number {
+  const span = Math.abs(a.sub(b).toNumber());
+  return span === 0 ? 0 : Math.abs(a.sub(x).toNumber()) / span;
+}
+
 /** The first point of `path` at which the price reaches `level`, or null. */
 export function firstTouch(
   path: readonly ExactDecimal[],
@@ -117,7 +126,7 @@ export function firstTouch(
     const a = path[i - 1] as ExactDecimal;
     const b = path[i] as ExactDecimal;
     if (reached(b, level, direction)) {
-      const fraction = a.sub(level).abs().div(a.sub(b).abs()).toNumber();
+      const fraction = fractionOf(a, level, b);
       return { position: i - 1 + fraction, price: level, gap: false };
     }
   }
@@ -154,8 +163,7 @@ export function trailingTouch(
     }
     const stop = stopOf(best);
     if (reached(b, stop, down)) {
-      const span = a.sub(b).abs();
-      const fraction = span.isZero() ? 0 : a.sub(stop).abs().div(span).toNumber();
+      const fraction = fractionOf(a, stop, b);
       return { touch: { position: i - 1 + fraction, price: stop, gap: false }, anchor: best };
     }
   }
@@ -170,7 +178,7 @@ export function trailingStopPrice(
   priceDecimals: number,
 ): ExactDecimal {
   const factor = side === "sell" ? HUNDRED.sub(pct) : HUNDRED.add(pct);
-  return roundPrice(anchor.mul(factor).div(HUNDRED), priceDecimals);
+  return roundPrice(anchor.mul(factor).mul(PER_CENT), priceDecimals);
 }
 
 /** One book level: price and quantity available. */

@@ -431,10 +431,11 @@ export function onCandleClosed(
     if (o !== undefined && fillsAtOpen(o) && isEligible(o, bar.closeTime)) fillAtOpen(step, o, bar);
   }
 
-  const path = barPath(bar);
+  let path: readonly ExactDecimal[] | null = null;
   const touches: { orderId: string; index: number; position: number; price: ExactDecimal }[] = [];
   step.orders.forEach((o, index) => {
     if (fillsAtOpen(o) || !isEligible(o, bar.closeTime)) return;
+    path ??= barPath(bar);
     const { touch, anchor } = touchOf(o, path, p.priceDecimals);
     if (touch !== null)
       touches.push({ orderId: o.orderId, index, position: touch.position, price: touch.price });

@@ -219,7 +219,8 @@ export function valuePortfolio(
   const equity = cash.add(market);
   const prevPeak = dec(ledger.peakEquity);
   const peak = equity.gt(prevPeak) ? equity : prevPeak;
-  const drawdown = peak.gt(0) ? Math.min(1, Math.max(0, peak.sub(equity).div(peak).toNumber())) : 0;
+  // A ratio for display and risk limits (a float by the event's schema): no 60-digit division needed.
+  const drawdown = peak.gt(0) ? Math.min(1, Math.max(0, peak.sub(equity).toNumber() / peak.toNumber())) : 0;
   const fees = dec(ledger.fees);
   return {
     ledger: peak === prevPeak ? ledger : { ...ledger, peakEquity: decimalText(peak) },
