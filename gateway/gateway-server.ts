@@ -77,6 +77,11 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     // The JSON parser drops __proto__ / constructor.prototype keys rather than letting them through.
     onProtoPoisoning: "remove",
     onConstructorPoisoning: "remove",
+    // Malformed URLs and the like are refused before routing: same error shape as everything else.
+    frameworkErrors: (error, _request, reply) => {
+      const http = toHttpError(error);
+      void reply.code(http.status).send(http.body);
+    },
   }).withTypeProvider<ZodTypeProvider>() as unknown as GatewayApp;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
