@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AnyEvent } from "../../events/index.ts";
+import { type AnyEvent, eventCatalog } from "../../events/index.ts";
 import { deciderSpec } from "../testing/decider-spec.ts";
 import { createRiskAgentSpec } from "./risk-agent.ts";
 import { candle, hour, riskSetup, valued } from "./risk-fixtures.ts";
@@ -72,5 +72,28 @@ describe("risk agent (agent.risk)", () => {
       .given(candle(1))
       .when(candle(1), candle(2, { symbol: "ETH/USDT" }), candle(2, { timeframe: "5m" }))
       .then([]);
+  });
+});
+
+describe("risk agent: outputs", () => {
+  it("emits only SignalEmitted drafts the event catalog accepts", () => {
+    const { outputs } = spec
+      .given()
+      .when(
+        candle(1),
+        valuedAt(1, 0.05, "1"),
+        candle(2),
+        valuedAt(2, 0.13, "1"),
+        candle(3),
+        valuedAt(3, 0.2, "-1"),
+        candle(4),
+      );
+    expect(outputs.map((o) => (o.type === "SignalEmitted" ? o.data.action : o.type))).toEqual([
+      "HOLD",
+      "HOLD",
+      "SELL",
+      "BUY",
+    ]);
+    for (const o of outputs) expect(eventCatalog[o.type].schema.safeParse(o.data).success).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AnyEventDraft } from "../../events/index.ts";
+import { type AnyEventDraft, eventCatalog } from "../../events/index.ts";
 import { createMachineDriver } from "../runtime/machine-driver.ts";
 import { deciderSpec, stored } from "../testing/decider-spec.ts";
 import { createRiskEngineSpec } from "./risk-engine.ts";
@@ -420,5 +420,40 @@ describe("risk engine: protections", () => {
       .given(wild)
       .when(candle(2))
       .then([{ type: "CircuitBreakerReset", at: hour(2), data: { breaker: "volatility_halt" } }]);
+  });
+});
+
+describe("risk engine: outputs", () => {
+  it("emits only drafts the event catalog accepts", () => {
+    const driver = createMachineDriver(createRiskEngineSpec(riskSetup));
+    const inputs = [
+      candle(1, { open: "100", high: "106", low: "100" }),
+      decision("BUY", hour(1)),
+      candle(2),
+      decision("BUY", hour(2)),
+      positionChanged(hour(3), { quantity: "2.5" }),
+      decision("SELL", hour(3)),
+      ...stopExit("s1", hour(4)),
+      ...stopExit("s2", hour(4, 10)),
+      ...stopExit("s3", hour(4, 20)),
+      valued(5, { drawdown: 0.16, equity: "8400", peakEquity: "10000" }),
+      decision("SELL", hour(5)),
+      commandAccepted("resume", "halted", "running", hour(6)),
+      candle(30),
+    ];
+    const outputs = inputs.flatMap((e) => driver.feed(e));
+    const types = new Set(outputs.map((o) => o.type));
+    for (const t of [
+      "RiskApproved",
+      "RiskRejected",
+      "CircuitBreakerTripped",
+      "CircuitBreakerReset",
+      "TradingStateChanged",
+    ])
+      expect(types, t).toContain(t);
+    for (const o of outputs) {
+      const parsed = eventCatalog[o.type].schema.safeParse(o.data);
+      expect(parsed.success, `${o.type}: ${JSON.stringify(parsed.error?.issues)}`).toBe(true);
+    }
   });
 });
