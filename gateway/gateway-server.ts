@@ -2,7 +2,7 @@ import cors from "@fastify/cors";
 import helmet from "@fastify/helmet";
 import swagger from "@fastify/swagger";
 import websocket from "@fastify/websocket";
-import fastify, { type FastifyBaseLogger } from "fastify";
+import fastify, { type FastifyBaseLogger, type FastifyReply } from "fastify";
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -80,7 +80,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     // Malformed URLs and the like are refused before routing: same error shape as everything else.
     frameworkErrors: (error, _request, reply) => {
       const http = toHttpError(error);
-      void reply.code(http.status).send(http.body);
+      void (reply as unknown as FastifyReply).code(http.status).send(http.body);
     },
   }).withTypeProvider<ZodTypeProvider>() as unknown as GatewayApp;
   app.setValidatorCompiler(validatorCompiler);
