@@ -15,6 +15,7 @@ import {
   subjectFor,
   type Writer,
 } from "../../events/index.ts";
+import { createSessionActors } from "../session/session-actors.ts";
 import type { SessionSetup } from "../session/session-setup.ts";
 import { createSessionSummariser, type SessionSummary } from "../session/session-summary.ts";
 import { type ActorSpec, createMachineDriver, type MachineDriver } from "./machine-driver.ts";
@@ -33,8 +34,8 @@ export interface InProcessSessionOptions {
   readonly log: InProcessLog;
   /** Wall clock for `recordedAt` (informational, never hashed). */
   readonly recordedAt: () => string;
-  /** The session's actors in dispatch order; default `createSessionActors(setup)` is the caller's to pass. */
-  readonly specs: readonly ActorSpec[];
+  /** The session's actors in dispatch order (default `createSessionActors(setup)`: every real actor). */
+  readonly specs?: readonly ActorSpec[];
   /** Where the market data comes from (recorded on SessionCreated); default synthetic/in-process. */
   readonly source?: SessionSource;
   readonly label?: string;
@@ -83,7 +84,7 @@ export function createInProcessSession(options: InProcessSessionOptions): InProc
   const { setup, log } = options;
   const { sessionId } = setup;
   const root = log.root;
-  const drivers = options.specs.map((spec) => createMachineDriver(spec));
+  const drivers = (options.specs ?? createSessionActors(setup)).map((spec) => createMachineDriver(spec));
   const writings = new Map<Writer, Writing>();
   const writingOf = (writer: Writer): Writing => {
     let w = writings.get(writer);

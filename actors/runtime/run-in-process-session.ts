@@ -11,8 +11,8 @@ import type { SessionProgress } from "./log-session-runner.ts";
 import type { ActorSpec } from "./machine-driver.ts";
 
 export interface RunInProcessOptions {
-  /** The actors, in dispatch order. */
-  readonly specs: readonly ActorSpec[];
+  /** The actors, in dispatch order (default `createSessionActors(setup)`: every real actor). */
+  readonly specs?: readonly ActorSpec[];
   /** Default: a fresh in-memory EmbeddedEventLog (root `cf`). */
   readonly log?: InProcessLog;
   /** Wall clock for `recordedAt` (never hashed). Default: the epoch, so the run touches no clock. */
@@ -43,14 +43,14 @@ const epoch = "1970-01-01T00:00:00.000Z";
 export function runInProcessSession(
   setup: SessionSetup,
   feedDrafts: Iterable<AnyEventDraft>,
-  options: RunInProcessOptions,
+  options: RunInProcessOptions = {},
 ): InProcessRunResult {
   const log = options.log ?? createEmbeddedEventLog({ root: "cf" });
   const session = createInProcessSession({
     setup,
     log,
     recordedAt: options.recordedAt ?? (() => epoch),
-    specs: options.specs,
+    ...(options.specs === undefined ? {} : { specs: options.specs }),
     ...(options.source === undefined ? {} : { source: options.source }),
     ...(options.label === undefined ? {} : { label: options.label }),
   });
