@@ -70,6 +70,7 @@ describe("risk engine: verdicts", () => {
           "reward_risk",
           "trades_per_hour",
           "open_positions",
+          "kelly_edge",
           "position_notional",
           "concentration",
           "total_exposure",

@@ -243,7 +243,18 @@ function entryRuleChecks(input: PreTradeInput, intent: OrderIntent, opensNew: bo
       ),
     );
   }
-  if (input.estimate !== null) {
+  if (input.estimate === null) {
+    // No closed trade yet: nothing to estimate an edge from, so the documented initial size lets the session learn.
+    checks.push(
+      check(
+        "kelly_edge",
+        true,
+        `no closed trade yet: initial size (${input.params.initialSizeFraction} of the position cap) to start learning`,
+        "0",
+        "0",
+      ),
+    );
+  } else {
     const e = input.estimate;
     checks.push(
       check(
