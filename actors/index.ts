@@ -64,6 +64,14 @@ export type { RiskEngineContext, RiskEngineInput } from "./risk/risk-engine.ts";
 export { createRiskEngineSpec, decideRiskEngine, riskEngineMachine } from "./risk/risk-engine.ts";
 export type { PreTradeInput, PreTradeVerdict, TradingState, VetoJudgement } from "./risk/risk-rules.ts";
 export { evaluatePreTrade, judgePortfolio, tradingStateForDrawdown } from "./risk/risk-rules.ts";
+export type {
+  ActorHost,
+  ActorHostOptions,
+  HostCheckpoint,
+  HostExit,
+  SnapshotStore,
+} from "./runtime/actor-host.ts";
+export { createMemorySnapshotStore, startActorHost } from "./runtime/actor-host.ts";
 // runtime
 export type {
   CommandOptions,
@@ -73,14 +81,6 @@ export type {
   SessionSource,
 } from "./runtime/in-process-scheduler.ts";
 export { createInProcessSession } from "./runtime/in-process-scheduler.ts";
-export type {
-  ActorHost,
-  ActorHostOptions,
-  HostCheckpoint,
-  HostExit,
-  SnapshotStore,
-} from "./runtime/actor-host.ts";
-export { createMemorySnapshotStore, startActorHost } from "./runtime/actor-host.ts";
 export type { LogSessionOptions, LogSessionResult, SessionProgress } from "./runtime/log-session-runner.ts";
 export { openSessionOnLog, runSessionOnLog } from "./runtime/log-session-runner.ts";
 export type { ActorSpec, MachineDriver, PersistedActor } from "./runtime/machine-driver.ts";
@@ -90,6 +90,7 @@ export { createPassThroughLog } from "./runtime/pass-through-log.ts";
 export type { InProcessRunResult, RunInProcessOptions } from "./runtime/run-in-process-session.ts";
 export { runInProcessSession } from "./runtime/run-in-process-session.ts";
 // session
+export { createSessionActors } from "./session/session-actors.ts";
 export type { SessionContext, SessionMachineInput } from "./session/session-machine.ts";
 export { createSessionSpec, sessionMachine, sessionMachineInput } from "./session/session-machine.ts";
 export type { SessionSetup } from "./session/session-setup.ts";
