@@ -64,6 +64,7 @@ export type { RiskEngineContext, RiskEngineInput } from "./risk/risk-engine.ts";
 export { createRiskEngineSpec, decideRiskEngine, riskEngineMachine } from "./risk/risk-engine.ts";
 export type { PreTradeInput, PreTradeVerdict, TradingState, VetoJudgement } from "./risk/risk-rules.ts";
 export { evaluatePreTrade, judgePortfolio, tradingStateForDrawdown } from "./risk/risk-rules.ts";
+// runtime
 export type {
   ActorHost,
   ActorHostOptions,
@@ -72,7 +73,6 @@ export type {
   SnapshotStore,
 } from "./runtime/actor-host.ts";
 export { createMemorySnapshotStore, startActorHost } from "./runtime/actor-host.ts";
-// runtime
 export type {
   CommandOptions,
   InProcessLog,
