@@ -93,8 +93,8 @@ async function readCheckpoint(db: AnyDb, schema: string, lock: boolean): Promise
 }
 
 /** The projector's checkpoint in a version schema (0 when it has projected nothing). */
-export async function projectionCheckpoint(db: Kysely<unknown>, schema: string): Promise<number> {
-  return (await readCheckpoint(db as AnyDb, schema, false)).lastSeq;
+export async function projectionCheckpoint(db: AnyDb, schema: string): Promise<number> {
+  return (await readCheckpoint(db, schema, false)).lastSeq;
 }
 
 /**
