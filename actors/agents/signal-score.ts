@@ -7,6 +7,15 @@ export function clamp(x: number, lo = -1, hi = 1): number {
   return Math.min(hi, Math.max(lo, x));
 }
 
+/**
+ * The sign of a − b, 0 when they differ by less than 1e-9 of their size: EMAs of a constant price differ from it
+ * by float rounding (x·k + x·(1 − k) ≠ x), which must not read as a trend.
+ */
+export function compare(a: number, b: number): number {
+  const d = a - b;
+  return Math.abs(d) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b)) ? 0 : d > 0 ? 1 : -1;
+}
+
 /** Fixed-decimal text for reasoning (deterministic; null reads "n/a"). */
 export function fmt(x: number | null, digits = 2): string {
   if (x === null || !Number.isFinite(x)) return "n/a";

@@ -8,7 +8,7 @@ import {
   createAgentSpec,
   type Features,
 } from "./agent-machine.ts";
-import { actOnScore, cannotJudge, clamp, fmt, signed } from "./signal-score.ts";
+import { actOnScore, cannotJudge, clamp, compare, fmt, signed } from "./signal-score.ts";
 import { WilderRsi } from "./wilder-rsi.ts";
 
 interface TechnicalState {
@@ -36,8 +36,6 @@ export function rsiScore(rsi: number, oversold: number, overbought: number): num
   return half > 0 ? clamp((mid - rsi) / half) : 0;
 }
 
-const sign = (x: number): number => (x > 0 ? 1 : x < 0 ? -1 : 0);
-
 function scores(r: TechnicalReading, bar: Bar, p: TechnicalParams) {
   const width = r.bands.upper - r.bands.lower;
   // σ of the band window: the histogram is read in units of recent volatility, so the score is scale-free.
@@ -51,9 +49,9 @@ function scores(r: TechnicalReading, bar: Bar, p: TechnicalParams) {
     // Mean reversion inside the bands: at the lower band +1, at the upper band −1.
     bollinger: percentB === null ? 0 : clamp(1 - 2 * percentB),
     // Trend alignment: close above the fastest EMA and each EMA above the slower one.
-    ema: (sign(bar.close - e0) + sign(e0 - e1) + sign(e1 - e2) + sign(e2 - e3)) / 4,
+    ema: (compare(bar.close, e0) + compare(e0, e1) + compare(e1, e2) + compare(e2, e3)) / 4,
     // Above-average volume confirms the bar's direction.
-    volume: r.volumeRatio === null ? 0 : sign(bar.close - bar.open) * clamp(r.volumeRatio - 1, 0, 1),
+    volume: r.volumeRatio === null ? 0 : compare(bar.close, bar.open) * clamp(r.volumeRatio - 1, 0, 1),
   };
 }
 

@@ -2,7 +2,7 @@ import { EMA } from "trading-signals";
 import type { SessionSetup } from "../session/session-setup.ts";
 import type { TrendParams } from "../strategy/strategy-config.ts";
 import { type AgentLogic, createAgentMachine, createAgentSpec, type Features } from "./agent-machine.ts";
-import { cannotJudge, fmt } from "./signal-score.ts";
+import { cannotJudge, compare, fmt } from "./signal-score.ts";
 import { WilderAdx } from "./wilder-adx.ts";
 
 interface TrendState {
@@ -37,7 +37,7 @@ export const trendLogic: AgentLogic<TrendParams, TrendState> = {
     if (fast === null || slow === null || adx === null || pdi === null || mdi === null) {
       return cannotJudge(`warming up (needs ${Math.max(p.emaSlow, 2 * p.adxPeriod)} bars)`, base);
     }
-    const side = fast > slow ? 1 : fast < slow ? -1 : 0;
+    const side = compare(fast, slow);
     const crossed = side !== 0 && s.previousSide !== 0 && side !== s.previousSide;
     s.previousSide = side;
     const emaText = `EMA${p.emaFast} ${fmt(fast)} ${side > 0 ? ">" : side < 0 ? "<" : "="} EMA${p.emaSlow} ${fmt(slow)}${crossed ? " (crossed this bar)" : ""}`;

@@ -22,8 +22,8 @@ export class WilderRsi {
     this.#previous = close;
     if (previous === null) return null;
     const change = close - previous;
-    this.#gain.add(change > 0 ? change : 0);
-    this.#loss.add(change < 0 ? -change : 0);
+    this.#gain.add(Math.max(change, 0));
+    this.#loss.add(Math.max(-change, 0));
     if (!this.#gain.isStable) return null;
     const gain = this.#gain.getResultOrThrow();
     const loss = this.#loss.getResultOrThrow();
