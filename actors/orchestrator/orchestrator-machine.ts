@@ -14,16 +14,19 @@ export interface OrchestratorInput {
 }
 
 interface PendingBar {
+  /** Close time of the bar. */
+  readonly bar: string;
   /** The bar's close, known once its CandleClosed is seen (the decision's reference price). */
   readonly price: string | null;
-  readonly votes: Readonly<Partial<Record<AgentName, Vote>>>;
+  /** At most one vote per enabled agent, in arrival order (sorted when counted). */
+  readonly votes: readonly Vote[];
 }
 
 /** Plain JSON (no Map), so a persisted snapshot round-trips. */
 export interface OrchestratorContext {
   readonly input: OrchestratorInput;
-  /** Open bars by close time (normally one, two at most while the next bar's candle overtakes late votes). */
-  readonly pending: Readonly<Record<string, PendingBar>>;
+  /** Open bars in close-time order (normally one; two at most, while the next bar's candle overtakes late votes). */
+  readonly pending: readonly PendingBar[];
   /** Close time of the latest session bar seen: votes for earlier bars are late and ignored. */
   readonly latestBar: string | null;
   /** Close time of the latest bar decided: a second vote round for it is ignored. */
@@ -35,8 +38,6 @@ interface Step {
   readonly drafts: readonly AnyEventDraft[];
 }
 
-const emptyBar: PendingBar = { price: null, votes: {} };
-
 /** The orchestrator: closes each bar's vote (barrier rule, DESIGN §4/§6) and emits one DecisionMade per bar. */
 export const orchestratorMachine = xstateSetup({
   types: {
@@ -47,7 +48,7 @@ export const orchestratorMachine = xstateSetup({
   },
 }).createMachine({
   id: "orchestrator",
-  context: ({ input }) => ({ input, pending: {}, latestBar: null, decidedBar: null }),
+  context: ({ input }) => ({ input, pending: [], latestBar: null, decidedBar: null }),
   on: {
     CandleClosed: {
       actions: enqueueActions(({ context, event, enqueue }) => {
@@ -90,26 +91,24 @@ export function onCandle(
   const bar = candle.closeTime;
   if (ctx.latestBar !== null && bar <= ctx.latestBar) return null;
   const drafts: AnyEventDraft[] = [];
-  const pending: Record<string, PendingBar> = {};
+  const pending: PendingBar[] = [];
   let decidedBar = ctx.decidedBar;
-  for (const b of Object.keys(ctx.pending).sort()) {
-    const open = ctx.pending[b] as PendingBar;
-    if (b >= bar) {
-      pending[b] = open;
-      continue;
+  let mine: PendingBar = { bar, price: candle.close, votes: [] };
+  for (const open of ctx.pending) {
+    if (open.bar === bar) mine = { ...open, price: candle.close };
+    else if (open.bar > bar) pending.push(open);
+    else if (open.price !== null) {
+      // An earlier bar is still open: its vote closes now, with whoever voted.
+      drafts.push(decide(input, open.bar, open.price, open.votes, at));
+      decidedBar = open.bar;
     }
-    // A bar whose candle was never seen has no price: there is nothing to decide on.
-    if (open.price === null) continue;
-    drafts.push(decide(input, b, open.price, open.votes, at));
-    decidedBar = b;
+    // (An earlier bar whose candle was never seen has no price: there is nothing to decide on.)
   }
-  const mine: PendingBar = { ...(pending[bar] ?? emptyBar), price: candle.close };
-  if (complete(input, mine)) {
+  if (mine.votes.length === input.voters.length) {
     drafts.push(decide(input, bar, candle.close, mine.votes, at));
-    delete pending[bar];
     decidedBar = bar;
   } else {
-    pending[bar] = mine;
+    pending.unshift(mine);
   }
   return { context: { ...ctx, pending, latestBar: bar, decidedBar }, drafts };
 }
@@ -127,9 +126,9 @@ export function onSignal(
   const bar = signal.bar;
   if (ctx.latestBar !== null && bar < ctx.latestBar) return null;
   if (ctx.decidedBar !== null && bar <= ctx.decidedBar) return null;
-  const open = ctx.pending[bar] ?? emptyBar;
+  const open: PendingBar = ctx.pending.find((p) => p.bar === bar) ?? { bar, price: null, votes: [] };
   // Exactly one signal per agent and bar is the contract; should a second come, the first stands.
-  if (open.votes[signal.agent] !== undefined) return null;
+  if (open.votes.some((v) => v.agent === signal.agent)) return null;
   const vote: Vote = {
     agent: signal.agent,
     action: signal.action,
@@ -138,33 +137,26 @@ export function onSignal(
     signalId,
     ...(signal.veto === true ? { veto: true } : {}),
   };
-  const next: PendingBar = { price: open.price, votes: { ...open.votes, [signal.agent]: vote } };
-  if (next.price !== null && complete(input, next)) {
-    const { [bar]: _closed, ...rest } = ctx.pending;
+  const next: PendingBar = { bar, price: open.price, votes: [...open.votes, vote] };
+  const others = ctx.pending.filter((p) => p.bar !== bar);
+  if (next.price !== null && next.votes.length === input.voters.length) {
     return {
-      context: { ...ctx, pending: rest, decidedBar: bar },
+      context: { ...ctx, pending: others, decidedBar: bar },
       drafts: [decide(input, bar, next.price, next.votes, at)],
     };
   }
-  return { context: { ...ctx, pending: { ...ctx.pending, [bar]: next } }, drafts: [] };
-}
-
-function complete(input: OrchestratorInput, bar: PendingBar): boolean {
-  return input.voters.every((a) => bar.votes[a] !== undefined);
+  const pending = [...others, next].sort((a, b) => (a.bar < b.bar ? -1 : 1));
+  return { context: { ...ctx, pending }, drafts: [] };
 }
 
 function decide(
   input: OrchestratorInput,
   bar: string,
   price: string,
-  byAgent: PendingBar["votes"],
+  votes: readonly Vote[],
   at: string,
 ): AnyEventDraft {
-  const votes = input.voters.flatMap((a) => {
-    const v = byAgent[a];
-    return v === undefined ? [] : [v];
-  });
-  const missing = input.voters.filter((a) => byAgent[a] === undefined);
+  const missing = input.voters.filter((a) => !votes.some((v) => v.agent === a));
   const outcome = countVotes(votes, input.rule);
   const reasoning =
     missing.length === 0 ? outcome.reasoning : `${outcome.reasoning}; no vote from ${missing.join(", ")}`;
