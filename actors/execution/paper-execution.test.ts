@@ -369,6 +369,23 @@ describe("paper execution: protective orders (ohlc-path)", () => {
     expect(ofType(outputs, "PortfolioValued").map((v) => v.bar)).toEqual([minute(3), minute(4)]);
   });
 
+  it("protects a short with a buy stop above and a buy take-profit below", () => {
+    const short = approved("d1", "sell", "1", 1, { stopLoss: "105", takeProfit: "90" });
+    const { outputs } = deciderSpec(spec({ slippageBps: 10 }))
+      .given(bar(1, FLAT), short, bar(2, FLAT))
+      .when(bar(3, ["100", "106", "99", "104"]));
+    // 105 × 1.001 = 105.105 → 105.11 against the buyer.
+    expect(ofType(outputs, "OrderFilled")).toMatchObject([
+      { orderId: slId, side: "buy", price: "105.11", liquidity: "taker" },
+    ]);
+    expect(ofType(outputs, "OrderCancelled")).toMatchObject([
+      { orderId: tpId, reason: "oco: stop_loss triggered" },
+    ]);
+    expect(ofType(outputs, "PositionChanged")).toMatchObject([
+      { quantity: "0", closedTrade: { side: "short", entryPrice: "99.9", exitPrice: "105.11" } },
+    ]);
+  });
+
   it("under next-bar-open a triggered stop fills at the next bar's open", () => {
     const { outputs } = deciderSpec(spec({ fillModel: "next-bar-open" }))
       .given(bar(1, FLAT), entry, bar(2, FLAT))
