@@ -20,7 +20,8 @@ export interface LogSessionOptions {
   readonly sessionId: string;
   /** Every actor of the session, each run in its own host. */
   readonly specs: readonly ActorSpec[];
-  readonly feed: Iterable<AnyEventDraft>;
+  /** Market inputs: a file's or a seeded market's drafts, or a live feed (async). */
+  readonly feed: Iterable<AnyEventDraft> | AsyncIterable<AnyEventDraft>;
   readonly snapshots: SnapshotStore;
   readonly recordedAt: () => string;
   readonly onProgress?: (p: SessionProgress) => void;
@@ -125,7 +126,7 @@ export async function runSessionOnLog(options: LogSessionOptions): Promise<LogSe
     let last = await log.lastSeq(feedSubject);
     let ordinal = 0;
     let bars = 0;
-    for (const draft of options.feed) {
+    for await (const draft of options.feed) {
       if (options.signal?.aborted) throw new UnavailableError(`session ${sessionId}: aborted`);
       const e = createEvent(
         { root, sessionId, writer: "feed", recordedAt: options.recordedAt() },

@@ -2,6 +2,8 @@ import { Command, CommanderError } from "commander";
 import { hasErrorCode } from "../../events/index.ts";
 import { registerDemoCommand } from "./commands/demo-command.ts";
 import { registerLogCommand } from "./commands/log-command.ts";
+import { registerRunCommand } from "./commands/run-command.ts";
+import { registerWorkerCommand } from "./commands/worker-command.ts";
 
 /** The `cryptofunk` program: the composition root of every role (demo, worker, projector, gateway …). */
 export function buildProgram(): Command {
@@ -12,6 +14,8 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   registerDemoCommand(program);
   registerLogCommand(program);
+  registerRunCommand(program);
+  registerWorkerCommand(program);
   return program;
 }
 

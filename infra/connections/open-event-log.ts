@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { createEmbeddedEventLog, type EventLog } from "../../events/index.ts";
 import type { AppConfig } from "../config/app-config.ts";
 import type { Logger } from "../logging/create-logger.ts";
+import { natsOptions } from "./nats-options.ts";
 
 export interface OpenedEventLog {
   readonly log: EventLog;
@@ -48,25 +49,7 @@ async function tryJetStream(
   const url = config.nats.url ?? "nats://127.0.0.1:4222";
   let nc: Awaited<ReturnType<typeof connectNats>>;
   try {
-    const n = config.nats;
-    nc = await connectNats({
-      servers: url,
-      ...(n.user === undefined ? {} : { user: n.user }),
-      ...(n.pass === undefined ? {} : { pass: n.pass }),
-      ...(n.token === undefined ? {} : { token: n.token }),
-      ...(n.nkeySeed === undefined ? {} : { nkeySeed: n.nkeySeed }),
-      ...(n.credsFile === undefined ? {} : { credsFile: n.credsFile }),
-      ...(n.tls === undefined
-        ? {}
-        : {
-            tls: {
-              ...(n.tls.ca === undefined ? {} : { caFile: n.tls.ca }),
-              ...(n.tls.cert === undefined ? {} : { certFile: n.tls.cert }),
-              ...(n.tls.key === undefined ? {} : { keyFile: n.tls.key }),
-            },
-          }),
-      timeoutMs: required ? 5000 : 1500,
-    });
+    nc = await connectNats({ ...natsOptions(config, "cryptofunk", url), timeoutMs: required ? 5000 : 1500 });
   } catch (e) {
     if (required) throw e;
     logger.info({ url }, "no NATS server answered: using the embedded event log");

@@ -9,10 +9,10 @@ import type { Logger } from "../logging/create-logger.ts";
 import type { SessionLease, SessionLeases } from "./session-lease.ts";
 
 /** How a worker turns a recorded SessionCreated into the actors and the feed of that session. */
-export type SessionPlanner = (created: EventEnvelope<"SessionCreated">) => {
+export type SessionPlanner = (created: EventEnvelope<"SessionCreated">) => Promise<{
   readonly specs: readonly ActorSpec[];
-  readonly feed: Iterable<AnyEventDraft>;
-};
+  readonly feed: Iterable<AnyEventDraft> | AsyncIterable<AnyEventDraft>;
+}>;
 
 export interface SessionWorkerOptions {
   readonly workerId: string;
@@ -55,7 +55,16 @@ export async function startSessionWorker(options: SessionWorkerOptions): Promise
     const lease = await leases.claim(sessionId);
     if (lease === null) return;
     logger.info({ sessionId, worker: options.workerId }, "claimed session");
-    const { specs, feed } = options.plan(created);
+    let plan: Awaited<ReturnType<SessionPlanner>>;
+    try {
+      plan = await options.plan(created);
+    } catch (error) {
+      logger.error({ sessionId, err: error }, "cannot plan the session: leaving it");
+      ended.add(sessionId);
+      await lease.release();
+      return;
+    }
+    const { specs, feed } = plan;
     const abort = new AbortController();
     const done = runSessionOnLog({
       signal: abort.signal,
