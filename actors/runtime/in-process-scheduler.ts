@@ -39,7 +39,12 @@ export interface InProcessSessionOptions {
   /** Where the market data comes from (recorded on SessionCreated); default synthetic/in-process. */
   readonly source?: SessionSource;
   readonly label?: string;
+  /** Measure wall time per actor and for appends (a little overhead; for benchmarks). */
+  readonly timings?: boolean;
 }
+
+/** Where a run's time went: per actor (`agent.trend` …) the events it was fed, and `append` (ids, validation, log). */
+export type SchedulerTimings = Readonly<Record<string, { readonly calls: number; readonly ms: number }>>;
 
 export interface CommandOptions {
   readonly reason?: string;
@@ -62,6 +67,8 @@ export interface InProcessSession {
   summary(): SessionSummary;
   /** Strategy bars pushed so far and events appended so far. */
   progress(): { readonly bars: number; readonly events: number };
+  /** Time per actor and for appends, when created with `timings: true` (else empty). */
+  timings(): SchedulerTimings;
   /** Stops every actor. */
   close(): void;
 }
@@ -112,6 +119,14 @@ export function createInProcessSession(options: InProcessSessionOptions): InProc
   let bars = 0;
   let appended = 0;
   let started = false;
+  const timed = options.timings === true;
+  const spent = new Map<string, { calls: number; ms: number }>();
+  const charge = (what: string, since: number): void => {
+    const t = spent.get(what) ?? { calls: 0, ms: 0 };
+    t.calls++;
+    t.ms += performance.now() - since;
+    spent.set(what, t);
+  };
 
   /** Appends drafts as one writer's batch; returns the stored events. */
   const append = (
@@ -144,8 +159,10 @@ export function createInProcessSession(options: InProcessSessionOptions): InProc
       const event = queue[head] as AnyEvent;
       for (const driver of routeOf(event.type)) {
         let drafts: AnyEventDraft[];
+        const since = timed ? performance.now() : 0;
         try {
           drafts = driver.feed(event);
+          if (timed) charge(driver.writer, since);
         } catch (err) {
           throw new CryptoFunkError(
             "INTERNAL",
@@ -156,7 +173,10 @@ export function createInProcessSession(options: InProcessSessionOptions): InProc
             },
           );
         }
-        if (drafts.length > 0) for (const e of append(driver.writer, drafts, event, 0)) queue.push(e);
+        if (drafts.length === 0) continue;
+        const appending = timed ? performance.now() : 0;
+        for (const e of append(driver.writer, drafts, event, 0)) queue.push(e);
+        if (timed) charge("append", appending);
       }
     }
     queue.length = 0;
@@ -164,7 +184,9 @@ export function createInProcessSession(options: InProcessSessionOptions): InProc
 
   const root_ = (writer: "feed" | "control", draft: AnyEventDraft): void => {
     const ordinal = writer === "feed" ? feedOrdinal++ : controlOrdinal++;
+    const appending = timed ? performance.now() : 0;
     for (const e of append(writer, [draft], null, ordinal)) queue.push(e);
+    if (timed) charge("append", appending);
     run();
   };
 
@@ -219,6 +241,7 @@ export function createInProcessSession(options: InProcessSessionOptions): InProc
     events: () => log.readAll(sessionFilter(root, sessionId)),
     summary: () => summariser.summary(),
     progress: () => ({ bars, events: appended }),
+    timings: () => Object.fromEntries([...spent].map(([k, v]) => [k, { ...v }])),
     close() {
       for (const d of drivers) d.stop();
     },

@@ -6,7 +6,12 @@ import {
 } from "../../events/index.ts";
 import type { SessionSetup } from "../session/session-setup.ts";
 import type { SessionSummary } from "../session/session-summary.ts";
-import { createInProcessSession, type InProcessLog, type SessionSource } from "./in-process-scheduler.ts";
+import {
+  createInProcessSession,
+  type InProcessLog,
+  type SchedulerTimings,
+  type SessionSource,
+} from "./in-process-scheduler.ts";
 import type { SessionProgress } from "./log-session-runner.ts";
 import type { ActorSpec } from "./machine-driver.ts";
 
@@ -22,6 +27,8 @@ export interface RunInProcessOptions {
   readonly progressEvery?: number;
   readonly source?: SessionSource;
   readonly label?: string;
+  /** Measure time per actor and for appends (InProcessRunResult.timings). */
+  readonly timings?: boolean;
   /** Compute the session hash over every event (default true). */
   readonly hash?: boolean;
 }
@@ -32,6 +39,8 @@ export interface InProcessRunResult {
   readonly summary: SessionSummary;
   /** sessionHash of the events ("" when `hash: false`). */
   readonly hash: string;
+  /** Time per actor and for appends (empty unless `timings: true`). */
+  readonly timings: SchedulerTimings;
 }
 
 const epoch = "1970-01-01T00:00:00.000Z";
@@ -53,6 +62,7 @@ export function runInProcessSession(
     ...(options.specs === undefined ? {} : { specs: options.specs }),
     ...(options.source === undefined ? {} : { source: options.source }),
     ...(options.label === undefined ? {} : { label: options.label }),
+    ...(options.timings === undefined ? {} : { timings: options.timings }),
   });
   const every = Math.max(1, options.progressEvery ?? 1000);
   const it = feedDrafts[Symbol.iterator]();
@@ -91,6 +101,7 @@ export function runInProcessSession(
       events,
       summary: session.summary(),
       hash: options.hash === false ? "" : sessionHash(events),
+      timings: session.timings(),
     };
   } finally {
     session.close();
