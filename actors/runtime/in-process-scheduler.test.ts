@@ -336,4 +336,20 @@ describe("in-process scheduler", () => {
     expect(streamed.events).toEqual([]);
     expect(log.size).toBe(kept.events.length);
   });
+
+  it("measures time per actor and for appends when asked", () => {
+    const setup = sessionSetup("sched9");
+    const timed = runInProcessSession(setup, walk(5, 1), { specs: specs(setup), timings: true });
+    expect(Object.keys(timed.timings).sort()).toEqual([
+      "agent.technical",
+      "agent.trend",
+      "append",
+      "exec",
+      "orchestrator",
+      "session",
+    ]);
+    expect(timed.timings["agent.trend"]?.calls).toBe(5);
+    expect(timed.timings.append?.calls).toBeGreaterThan(0);
+    expect(runInProcessSession(setup, walk(5, 1), { specs: specs(setup) }).timings).toEqual({});
+  });
 });
