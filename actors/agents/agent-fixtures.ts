@@ -1,4 +1,6 @@
+import { readFileSync } from "node:fs";
 import type { AnyEvent } from "../../events/index.ts";
+import type { Candle } from "../market/market-records.ts";
 import { createSeededRandom } from "../market/seeded-random.ts";
 import type { SessionSetup } from "../session/session-setup.ts";
 import { defaultStrategy, parseStrategy } from "../strategy/strategy-config.ts";
@@ -197,4 +199,30 @@ export function quote(
     },
     at,
   );
+}
+
+/** The shared real week: BTC/USDT 1m from 2021-02-19, 10,080 bars (../shared/data, read-only). */
+export function realWeekCandles(): Candle[] {
+  const file = new URL("../../../shared/data/btcusdt-1m-2021-02-19.csv", import.meta.url);
+  const lines = readFileSync(file, "utf8").trim().split("\n").slice(1);
+  return lines.map((line) => {
+    const [t, open, high, low, close, volume] = line.split(",") as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
+    return {
+      openTime: Number(t),
+      closeTime: Number(t) + 60_000,
+      open,
+      high,
+      low,
+      close,
+      volume,
+      sourceBars: 1,
+    };
+  });
 }

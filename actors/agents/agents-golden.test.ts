@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { ADX, RSI } from "trading-signals";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { AnyEvent } from "../../events/index.ts";
@@ -6,7 +5,7 @@ import { marketFeed } from "../market/market-feed.ts";
 import type { Candle } from "../market/market-records.ts";
 import { syntheticMarket } from "../market/synthetic-market.ts";
 import { defaultStrategy } from "../strategy/strategy-config.ts";
-import { specSetup } from "./agent-fixtures.ts";
+import { realWeekCandles, specSetup } from "./agent-fixtures.ts";
 import { createAgentSpecs } from "./agent-registry.ts";
 import { relativeDiff, runAgent, storedFeed } from "./check-bias.ts";
 import { WilderAdx } from "./wilder-adx.ts";
@@ -14,32 +13,6 @@ import { WilderRsi } from "./wilder-rsi.ts";
 
 // Issue 3 item 5: all agents over the shared real week (10,080 1-minute bars), counts pinned; indicator values
 // cross-checked against textbook formulas written out below, independently of trading-signals.
-
-const dataFile = new URL("../../../shared/data/btcusdt-1m-2021-02-19.csv", import.meta.url);
-
-export function realCandles(): Candle[] {
-  const lines = readFileSync(dataFile, "utf8").trim().split("\n").slice(1);
-  return lines.map((line) => {
-    const [t, open, high, low, close, volume] = line.split(",") as [
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-    ];
-    return {
-      openTime: Number(t),
-      closeTime: Number(t) + 60_000,
-      open,
-      high,
-      low,
-      close,
-      volume,
-      sourceBars: 1,
-    };
-  });
-}
 
 const setup = specSetup(defaultStrategy);
 const mine = (name: string) => name !== "agent.risk";
@@ -166,7 +139,7 @@ function expectClose(actual: unknown, expected: number | null, what: string) {
 }
 
 describe("agents over the real week BTC/USDT 1m 2021-02-19 (10,080 bars)", () => {
-  const candles = realCandles();
+  const candles = realWeekCandles();
   let run: ReturnType<typeof countAll>;
   beforeAll(() => {
     run = countAll(storedFeed(marketFeed({ symbol: "BTC/USDT", timeframe: "1m", candles })));
@@ -195,7 +168,9 @@ describe("agents over the real week BTC/USDT 1m 2021-02-19 (10,080 bars)", () =>
       expectClose(f.bbUpper, tb.bb[i]?.upper ?? null, `bbUpper@${i}`);
       expectClose(f.bbMiddle, tb.bb[i]?.middle ?? null, `bbMiddle@${i}`);
       expectClose(f.bbLower, tb.bb[i]?.lower ?? null, `bbLower@${i}`);
-      [9, 21, 50, 200].forEach((p, k) => expectClose(f[`ema${p}`], emas[k]?.[i] ?? null, `ema${p}@${i}`));
+      [9, 21, 50, 200].forEach((p, k) => {
+        expectClose(f[`ema${p}`], emas[k]?.[i] ?? null, `ema${p}@${i}`);
+      });
     });
   });
 
