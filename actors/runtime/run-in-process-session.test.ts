@@ -1,11 +1,12 @@
 import { Decimal } from "decimal.js";
 import { describe, expect, it } from "vitest";
-import type { AnyEvent } from "../../events/index.ts";
+import { type AnyEvent, createEmbeddedEventLog } from "../../events/index.ts";
 import { syntheticMarket } from "../market/synthetic-market.ts";
 import { createSessionActors } from "../session/session-actors.ts";
 import type { SessionSetup } from "../session/session-setup.ts";
 import { summariseSession } from "../session/session-summary.ts";
 import { defaultStrategy } from "../strategy/strategy-config.ts";
+import { createInProcessSession } from "./in-process-scheduler.ts";
 import { runInProcessSession } from "./run-in-process-session.ts";
 
 function sessionSetup(sessionId: string): SessionSetup {
@@ -87,5 +88,53 @@ describe("a whole session in process, every real actor", () => {
     expect(again.events[5]?.id).not.toBe(events[5]?.id);
     const other = runInProcessSession(sessionSetup("whole1"), market(800, 43));
     expect(other.hash).not.toBe(run.hash);
+  });
+});
+
+describe("operator commands against the real actors", () => {
+  it("flatten closes the open position at the next bar; pause blocks new entries", () => {
+    const setup = sessionSetup("flat1");
+    const s = createInProcessSession({
+      setup,
+      log: createEmbeddedEventLog(),
+      recordedAt: () => "2030-01-01T00:00:00.000Z",
+    });
+    const feed = [...market(300, 42)];
+    s.start(feed[0]?.at as string);
+    const position = () => {
+      const last = s.events().findLast((e) => e.type === "PositionChanged");
+      return last?.type === "PositionChanged" ? new Decimal(last.data.quantity) : new Decimal(0);
+    };
+    let i = 0;
+    while (i < feed.length && position().isZero()) s.push(feed[i++] as (typeof feed)[number]);
+    expect(position().isZero(), "a position opened").toBe(false);
+    s.command("flatten", { issuedBy: "cli" });
+    s.command("pause", { issuedBy: "cli" });
+    const flattenAnswer = s
+      .events()
+      .find((e) => e.type === "CommandAccepted" && e.data.command === "flatten");
+    expect(flattenAnswer).toBeDefined();
+    // Run to the next strategy bar: the flatten order fills at its open.
+    const before = s.events().length;
+    while (
+      i < feed.length &&
+      !s
+        .events()
+        .slice(before)
+        .some((e) => e.type === "CandleClosed")
+    ) {
+      s.push(feed[i++] as (typeof feed)[number]);
+    }
+    expect(position().isZero()).toBe(true);
+    // While paused, no decision is approved as a new entry.
+    const pausedFrom = s.events().length;
+    for (; i < Math.min(feed.length, 200); i++) s.push(feed[i] as (typeof feed)[number]);
+    const approvals = s
+      .events()
+      .slice(pausedFrom)
+      .filter((e) => e.type === "RiskApproved");
+    for (const a of approvals) if (a.type === "RiskApproved") expect(a.data.reduceOnly).toBe(true);
+    expect(s.summary().status).toBe("paused");
+    s.close();
   });
 });
