@@ -1,6 +1,19 @@
 // The public surface of actors/: machines, their specs and the runtime that drives them. Other modules import from
 // here, never from deep files. (Helpers append their exports in the sections below.)
 
+// agents (rule-based deciders, their registry and the bias checks)
+export type { AgentInput, AgentLogic, AgentScope, Bar, Judgement } from "./agents/agent-machine.ts";
+export { createAgentMachine, createAgentSpec } from "./agents/agent-machine.ts";
+export { agentSpecFactories, createAgentSpecs } from "./agents/agent-registry.ts";
+export { arbitrageAgent, arbitrageLogic, createArbitrageAgentSpec } from "./agents/arbitrage-agent.ts";
+export type { BiasFinding, BiasOptions, BiasReport } from "./agents/check-bias.ts";
+export { checkBias, runAgent, storedFeed } from "./agents/check-bias.ts";
+export { cryptoTerms, scoreText } from "./agents/crypto-lexicon.ts";
+export { createOrderbookAgentSpec, orderbookAgent, orderbookLogic } from "./agents/orderbook-agent.ts";
+export { createReversionAgentSpec, reversionAgent, reversionLogic } from "./agents/reversion-agent.ts";
+export { createSentimentAgentSpec, sentimentAgent, sentimentLogic } from "./agents/sentiment-agent.ts";
+export { createTechnicalAgentSpec, technicalAgent, technicalLogic } from "./agents/technical-agent.ts";
+export { createTrendAgentSpec, trendAgent, trendLogic } from "./agents/trend-agent.ts";
 // execution (paper venue)
 export {
   createPaperExecutionSpec,

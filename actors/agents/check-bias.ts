@@ -15,19 +15,54 @@ export function storedFeed(drafts: Iterable<AnyEventDraft>, sessionId = "bias"):
 
 type SignalData = Extract<AnyEventDraft, { type: "SignalEmitted" }>["data"];
 
-/** Runs one fresh actor over `events` (those it accepts) and returns the signals it emitted, in order. */
-export function runAgent(spec: ActorSpec, events: readonly AnyEvent[]): SignalData[] {
+interface TracedSignal {
+  readonly signal: SignalData;
+  /** The input whose handling emitted it. */
+  readonly cause: AnyEvent;
+}
+
+function runTraced(spec: ActorSpec, events: readonly AnyEvent[]): TracedSignal[] {
   const driver = createMachineDriver(spec);
-  const out: SignalData[] = [];
+  const out: TracedSignal[] = [];
   try {
     for (const e of events) {
       if (!driver.accepts(e.type)) continue;
-      for (const d of driver.feed(e)) if (d.type === "SignalEmitted") out.push(d.data);
+      for (const d of driver.feed(e)) if (d.type === "SignalEmitted") out.push({ signal: d.data, cause: e });
     }
   } finally {
     driver.stop();
   }
   return out;
+}
+
+/** Runs one fresh actor over `events` (those it accepts) and returns the signals it emitted, in order. */
+export function runAgent(spec: ActorSpec, events: readonly AnyEvent[]): SignalData[] {
+  return runTraced(spec, events).map((t) => t.signal);
+}
+
+/**
+ * Look-ahead in the feed itself: a bar whose event time is not its close, or an input stamped after the close of the
+ * bar that follows it (the agent would see it too early).
+ */
+function feedFindings(events: readonly AnyEvent[]): BiasFinding[] {
+  const out: BiasFinding[] = [];
+  let latestInput: AnyEvent | null = null;
+  for (const e of events) {
+    if (e.type === "CandleClosed") {
+      if (e.at !== e.data.closeTime)
+        out.push({ check: "look-ahead", detail: `bar ${e.data.closeTime} was published at ${e.at}` });
+      if (latestInput !== null && latestInput.at > e.at) {
+        out.push({
+          check: "look-ahead",
+          detail: `${latestInput.type} at ${latestInput.at} came before the bar closing ${e.at}`,
+        });
+      }
+      latestInput = null;
+    } else if (latestInput === null || e.at > latestInput.at) {
+      latestInput = e;
+    }
+  }
+  return out.slice(0, 20);
 }
 
 export interface BiasFinding {
@@ -80,8 +115,9 @@ export function relativeDiff(a: number, b: number): number {
 
 /**
  * The two bias checks of DESIGN §12 on one agent over any feed:
- * (a) look-ahead: cutting the data after `cuts` random bars (seeded) leaves every earlier signal identical, and a run
- *     emits exactly one signal per bar;
+ * (a) look-ahead: the feed never shows a bar before its close nor an input before a bar it postdates; each signal is
+ *     about the bar whose close produced it; cutting the data after `cuts` random bars (seeded) leaves every earlier
+ *     signal identical; a run emits exactly one signal per bar;
  * (b) warm-up: starting the agent 200, 500 and 1,000 bars later (those bars and the inputs before them dropped)
  *     leaves its numeric features at the last bar within `tolerance` (relative) of the full run's. EMA-type values
  *     depend on their start only through a factor (1 − α)^n, so after enough bars the start is forgotten; window
@@ -97,12 +133,24 @@ export function checkBias(
   const offsets = options.offsets ?? [200, 500, 1000];
   const ends = barEnds(events);
   const bars = ends.length;
-  const findings: BiasFinding[] = [];
-  const full = runAgent(spec, events);
+  const findings: BiasFinding[] = feedFindings(events);
+  const traced = runTraced(spec, events);
+  const full = traced.map((t) => t.signal);
   const signals = { BUY: 0, SELL: 0, HOLD: 0 };
   for (const s of full) signals[s.action] += 1;
   if (full.length !== bars) {
     findings.push({ check: "one-signal-per-bar", detail: `${full.length} signals for ${bars} bars` });
+  }
+  // A signal must be about the bar whose close produced it: one labelled with an earlier bar was decided later.
+  const mislabelled = traced.filter(
+    (t) => t.cause.type !== "CandleClosed" || t.signal.bar !== t.cause.data.closeTime,
+  );
+  if (mislabelled.length > 0) {
+    const first = mislabelled[0] as TracedSignal;
+    findings.push({
+      check: "look-ahead",
+      detail: `${mislabelled.length} signal(s) not about the bar that produced them (first: bar ${first.signal.bar} emitted on ${first.cause.type} at ${first.cause.at})`,
+    });
   }
 
   // (a) look-ahead: distinct seeded cut points, each rerun from scratch on the prefix.
