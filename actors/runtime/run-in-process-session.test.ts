@@ -5,7 +5,7 @@ import { syntheticMarket } from "../market/synthetic-market.ts";
 import { createSessionActors } from "../session/session-actors.ts";
 import type { SessionSetup } from "../session/session-setup.ts";
 import { summariseSession } from "../session/session-summary.ts";
-import { defaultStrategy } from "../strategy/strategy-config.ts";
+import { defaultStrategy, parseStrategy } from "../strategy/strategy-config.ts";
 import { createInProcessSession } from "./in-process-scheduler.ts";
 import { runInProcessSession } from "./run-in-process-session.ts";
 
@@ -135,6 +135,43 @@ describe("operator commands against the real actors", () => {
       .filter((e) => e.type === "RiskApproved");
     for (const a of approvals) if (a.type === "RiskApproved") expect(a.data.reduceOnly).toBe(true);
     expect(s.summary().status).toBe("paused");
+    s.close();
+  });
+
+  it("a drawdown halt stops the session until an operator resumes; positions still close at the end", () => {
+    const setup = {
+      ...sessionSetup("halt1"),
+      // A hair-trigger drawdown limit, so the synthetic market trips it within a few bars.
+      strategy: parseStrategy({ risk: { maxDrawdownPct: 0.002, reducingDrawdownPct: 0.001 } }),
+    };
+    const s = createInProcessSession({
+      setup,
+      log: createEmbeddedEventLog(),
+      recordedAt: () => "2030-01-01T00:00:00.000Z",
+    });
+    const feed = [...market(200, 42)];
+    s.start(feed[0]?.at as string);
+    let i = 0;
+    while (i < feed.length && s.summary().status !== "halted") s.push(feed[i++] as (typeof feed)[number]);
+    expect(s.summary().status).toBe("halted");
+    const halted = s.events().findLast((e) => e.type === "SessionHalted");
+    expect(halted?.data).toMatchObject({ breaker: "drawdown_halt" });
+    s.command("pause", { issuedBy: "cli" });
+    s.command("resume", { issuedBy: "cli" });
+    const answers = s.events().filter((e) => e.type === "CommandAccepted" || e.type === "CommandRejected");
+    expect(answers.slice(-2).map((e) => `${e.type} ${e.data.command}`)).toEqual([
+      "CommandRejected pause",
+      "CommandAccepted resume",
+    ]);
+    expect(s.events().some((e) => e.type === "SessionResumed")).toBe(true);
+    expect(
+      s.events().some((e) => e.type === "CircuitBreakerReset" && e.data.breaker === "drawdown_halt"),
+    ).toBe(true);
+    for (; i < feed.length; i++) s.push(feed[i] as (typeof feed)[number]);
+    expect(s.summary().status).toBe("stopped");
+    const last = s.events().findLast((e) => e.type === "PortfolioValued");
+    if (last?.type !== "PortfolioValued") throw new Error("no valuation");
+    for (const p of last.data.positions) expect(new Decimal(p.quantity).isZero()).toBe(true);
     s.close();
   });
 });
