@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { hasErrorCode } from "../../events/index.ts";
+import { registerCheckBiasCommand } from "./commands/check-bias-command.ts";
 import { registerDemoCommand } from "./commands/demo-command.ts";
 import { registerLogCommand } from "./commands/log-command.ts";
 import { registerRunCommand } from "./commands/run-command.ts";
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   registerLogCommand(program);
   registerRunCommand(program);
   registerWorkerCommand(program);
+  registerCheckBiasCommand(program);
   return program;
 }
 
