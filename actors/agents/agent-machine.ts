@@ -159,12 +159,12 @@ export function createAgentMachine<P, S>(logic: AgentLogic<P, S>) {
         event.data.timeframe === context.timeframe,
     },
     actions: {
-      // The indicator objects are updated in place: they belong to this actor alone (created by its input).
-      observe: assign(({ context, event }) => {
+      // The input's state is updated in place, as the indicator objects are: it belongs to this actor alone (made
+      // by `init` from its input). No assign: an input changes no field of the context itself, so none is copied.
+      observe: ({ context, event }) => {
         assertLive(context.live, context.agent);
         logic.observe?.(context.state, event, context);
-        return {};
-      }),
+      },
       judge: assign(({ context, event }) => {
         assertLive(context.live, context.agent);
         const bar = barOf(event as AnyEvent & { type: "CandleClosed" });
