@@ -60,7 +60,7 @@ export {
   ValidationError,
 } from "./errors/cryptofunk-error.ts";
 export type { AnyEventDraft, Cause, EventContext, EventDraft } from "./factory/create-event.ts";
-export { createEvent } from "./factory/create-event.ts";
+export { createEvent, createEvents } from "./factory/create-event.ts";
 export { clientOrderId, deterministicId, eventId } from "./ids/deterministic-id.ts";
 export type { EmbeddedEventLogOptions, RecoveryReport } from "./log/embedded-event-log.ts";
 export { createEmbeddedEventLog, EmbeddedEventLog } from "./log/embedded-event-log.ts";

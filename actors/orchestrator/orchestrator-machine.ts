@@ -1,5 +1,5 @@
 import { enqueueActions, setup as xstateSetup } from "xstate";
-import type { AgentName, AnyEvent, AnyEventDraft, EventData, Timeframe } from "../../events/index.ts";
+import type { AgentName, AnyEvent, AnyEventDraft, Cause, EventData, Timeframe } from "../../events/index.ts";
 import type { ActorSpec } from "../runtime/machine-driver.ts";
 import type { SessionSetup } from "../session/session-setup.ts";
 import { countVotes, type Vote, type VoteRule, voteRuleVersion } from "./weighted-vote.ts";
@@ -20,6 +20,11 @@ interface PendingBar {
   readonly price: string | null;
   /** At most one vote per enabled agent, in arrival order (sorted when counted). */
   readonly votes: readonly Vote[];
+  /**
+   * The bar's candle, cause of the decision. Not the signal that happened to complete the vote: which one arrives last
+   * depends on arrival order, and the decision's id must not.
+   */
+  readonly cause: Cause | null;
 }
 
 /** Plain JSON (no Map), so a persisted snapshot round-trips. */
@@ -53,13 +58,17 @@ export const orchestratorMachine = xstateSetup({
     CandleClosed: {
       actions: enqueueActions(({ context, event, enqueue }) => {
         if (event.type !== "CandleClosed") return;
-        apply(onCandle(context, event.data, event.at), enqueue);
+        apply(
+          onCandle(context, event.data, event.at, { id: event.id, correlationId: event.correlationId }),
+          enqueue,
+        );
       }),
     },
     SignalEmitted: {
       actions: enqueueActions(({ context, event, enqueue }) => {
         if (event.type !== "SignalEmitted") return;
-        apply(onSignal(context, event.id, event.data, event.at), enqueue);
+        const cause = { id: event.causationId ?? event.id, correlationId: event.correlationId };
+        apply(onSignal(context, event.id, event.data, event.at, cause), enqueue);
       }),
     },
   },
@@ -85,6 +94,7 @@ export function onCandle(
   ctx: OrchestratorContext,
   candle: EventData<"CandleClosed">,
   at: string,
+  candleCause: Cause | null = null,
 ): Step | null {
   const { input } = ctx;
   if (candle.symbol !== input.symbol || candle.timeframe !== input.timeframe) return null;
@@ -93,19 +103,19 @@ export function onCandle(
   const drafts: AnyEventDraft[] = [];
   const pending: PendingBar[] = [];
   let decidedBar = ctx.decidedBar;
-  let mine: PendingBar = { bar, price: candle.close, votes: [] };
+  let mine: PendingBar = { bar, price: candle.close, votes: [], cause: candleCause };
   for (const open of ctx.pending) {
-    if (open.bar === bar) mine = { ...open, price: candle.close };
+    if (open.bar === bar) mine = { ...open, price: candle.close, cause: open.cause ?? candleCause };
     else if (open.bar > bar) pending.push(open);
     else if (open.price !== null) {
       // An earlier bar is still open: its vote closes now, with whoever voted.
-      drafts.push(decide(input, open.bar, open.price, open.votes, at));
+      drafts.push(decide(input, open.bar, open.price, open.votes, at, open.cause));
       decidedBar = open.bar;
     }
     // (An earlier bar whose candle was never seen has no price: there is nothing to decide on.)
   }
   if (mine.votes.length === input.voters.length) {
-    drafts.push(decide(input, bar, candle.close, mine.votes, at));
+    drafts.push(decide(input, bar, candle.close, mine.votes, at, mine.cause));
     decidedBar = bar;
   } else {
     pending.unshift(mine);
@@ -119,6 +129,7 @@ export function onSignal(
   signalId: string,
   signal: EventData<"SignalEmitted">,
   at: string,
+  signalCause: Cause | null = null,
 ): Step | null {
   const { input } = ctx;
   if (signal.symbol !== input.symbol || signal.timeframe !== input.timeframe) return null;
@@ -126,7 +137,12 @@ export function onSignal(
   const bar = signal.bar;
   if (ctx.latestBar !== null && bar < ctx.latestBar) return null;
   if (ctx.decidedBar !== null && bar <= ctx.decidedBar) return null;
-  const open: PendingBar = ctx.pending.find((p) => p.bar === bar) ?? { bar, price: null, votes: [] };
+  const open: PendingBar = ctx.pending.find((p) => p.bar === bar) ?? {
+    bar,
+    price: null,
+    votes: [],
+    cause: null,
+  };
   // Exactly one signal per agent and bar is the contract; should a second come, the first stands.
   if (open.votes.some((v) => v.agent === signal.agent)) return null;
   const vote: Vote = {
@@ -137,12 +153,17 @@ export function onSignal(
     signalId,
     ...(signal.veto === true ? { veto: true } : {}),
   };
-  const next: PendingBar = { bar, price: open.price, votes: [...open.votes, vote] };
+  const next: PendingBar = {
+    bar,
+    price: open.price,
+    votes: [...open.votes, vote],
+    cause: open.cause ?? signalCause,
+  };
   const others = ctx.pending.filter((p) => p.bar !== bar);
   if (next.price !== null && next.votes.length === input.voters.length) {
     return {
       context: { ...ctx, pending: others, decidedBar: bar },
-      drafts: [decide(input, bar, next.price, next.votes, at)],
+      drafts: [decide(input, bar, next.price, next.votes, at, next.cause)],
     };
   }
   const pending = [...others, next].sort((a, b) => (a.bar < b.bar ? -1 : 1));
@@ -155,6 +176,7 @@ function decide(
   price: string,
   votes: readonly Vote[],
   at: string,
+  cause: Cause | null,
 ): AnyEventDraft {
   const missing = input.voters.filter((a) => !votes.some((v) => v.agent === a));
   const outcome = countVotes(votes, input.rule);
@@ -163,6 +185,7 @@ function decide(
   return {
     type: "DecisionMade",
     at,
+    ...(cause === null ? {} : { cause }),
     data: {
       symbol: input.symbol,
       timeframe: input.timeframe,
@@ -198,6 +221,6 @@ export function createOrchestratorSpec(setup: SessionSetup): ActorSpec<Orchestra
     machine: orchestratorMachine,
     input: orchestratorInput(setup),
     accepts: ["CandleClosed", "SignalEmitted"],
-    machineVersion: "orchestrator-1",
+    machineVersion: "orchestrator-2",
   };
 }

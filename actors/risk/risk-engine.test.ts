@@ -236,16 +236,19 @@ describe("risk engine: verdicts", () => {
   });
 
   it("judges a decision on bar t with the valuation of bar t, whichever arrives first", () => {
-    const first = spec.given(valued(1)).when(decision("BUY", hour(2)));
+    const decided = decision("BUY", hour(2));
+    const first = spec.given(valued(1)).when(decided);
     expect(first.outputs).toEqual([]);
     const late = first.driver.feed(valued(2, { equity: "20000", cash: "20000", peakEquity: "20000" }));
     const early = spec
       .given(valued(1), valued(2, { equity: "20000", cash: "20000", peakEquity: "20000" }))
       .when(decision("BUY", hour(2))).outputs;
-    // Same verdict apart from the decision's id (two different stored decisions).
+    // Same verdict apart from the decision's id (two different stored decisions)…
     const verdict = (outputs: AnyEventDraft[]) =>
-      outputs.map((o) => ({ ...o, data: { ...o.data, decisionId: "" } }));
+      outputs.map(({ cause: _cause, ...o }) => ({ ...o, data: { ...o.data, decisionId: "" } }));
     expect(verdict(late)).toEqual(verdict(early));
+    // …and caused by the decision, not by the valuation that let it be judged.
+    expect(late[0]?.cause?.id).toBe(decided.id);
     expect(early).toMatchObject([{ type: "RiskApproved", data: { quantity: "5" } }]);
   });
 

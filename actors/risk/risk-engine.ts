@@ -39,6 +39,7 @@ import {
 /** A decision waiting for the valuation of its bar (see `decideRiskEngine`). */
 interface PendingDecision {
   readonly id: string;
+  readonly correlationId: string;
   readonly at: string;
   readonly data: EventData<"DecisionMade">;
 }
@@ -132,7 +133,12 @@ function handle(context: RiskEngineContext, event: AnyEvent): RiskEngineStep {
   if (status !== undefined) return { context: { ...context, session: status }, outputs: [] };
   switch (event.type) {
     case "DecisionMade":
-      return onDecision(context, { id: event.id, at: event.at, data: event.data });
+      return onDecision(context, {
+        id: event.id,
+        correlationId: event.correlationId,
+        at: event.at,
+        data: event.data,
+      });
     case "PortfolioValued":
       return onValuation(context, event.data, event.at);
     case "PositionChanged":
@@ -190,7 +196,17 @@ function judgePending(context: RiskEngineContext, isDue: (bar: string) => boolea
   return { context: ctx, outputs };
 }
 
+/**
+ * A verdict answers its decision whichever event (the decision, the bar's valuation, the next bar) let it be judged:
+ * naming the decision as its cause keeps the verdict's id independent of arrival order.
+ */
 function judge(context: RiskEngineContext, decision: PendingDecision): RiskEngineStep {
+  const step = judgeNow(context, decision);
+  const cause = { id: decision.id, correlationId: decision.correlationId };
+  return { context: step.context, outputs: step.outputs.map((o) => ({ ...o, cause })) };
+}
+
+function judgeNow(context: RiskEngineContext, decision: PendingDecision): RiskEngineStep {
   const d = decision.data;
   if (d.action === "HOLD") return { context, outputs: [] };
   const hourAgo = addMinutes(d.bar, -60);
@@ -442,6 +458,6 @@ export function createRiskEngineSpec(setupData: SessionSetup): ActorSpec<RiskEng
       },
     },
     accepts: riskEngineAccepts,
-    machineVersion: "risk-engine/1",
+    machineVersion: "risk-engine/2",
   };
 }

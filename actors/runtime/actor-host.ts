@@ -1,7 +1,7 @@
 import {
   type AnyEvent,
   ConcurrencyError,
-  createEvent,
+  createEvents,
   type EventLog,
   FencedError,
   hasErrorCode,
@@ -114,7 +114,7 @@ export async function startActorHost(options: ActorHostOptions): Promise<ActorHo
     if (drafts.length === 0) return;
     const cause = { id: event.id, correlationId: event.correlationId };
     const recordedAt = options.recordedAt();
-    const events = drafts.map((d, i) => createEvent({ ...ctx, recordedAt }, d, cause, i));
+    const events = createEvents({ ...ctx, recordedAt }, drafts, cause);
     try {
       const r = await log.append(subject, events, { expectedLastSeq: ownLastSeq });
       if (r.duplicates > 0 && Math.max(...r.seqs) > ownLastAtStart) {

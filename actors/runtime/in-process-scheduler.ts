@@ -8,6 +8,7 @@ import {
   CryptoFunkError,
   canonicalJson,
   createEvent,
+  createEvents,
   type EventData,
   type EventType,
   type NewEvent,
@@ -137,7 +138,10 @@ export function createInProcessSession(options: InProcessSessionOptions): InProc
   ) => {
     const w = writingOf(writer);
     const ctx = { root, sessionId, writer, recordedAt: options.recordedAt() };
-    const news = drafts.map((d, i) => createEvent(ctx, d, cause, ordinal0 + i) as NewEvent);
+    const news =
+      cause === null
+        ? drafts.map((d, i) => createEvent(ctx, d, null, ordinal0 + i) as NewEvent)
+        : createEvents(ctx, drafts, cause);
     // control is the one multi-writer subject: no fencing there.
     const result =
       writer === "control"

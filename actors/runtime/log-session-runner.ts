@@ -68,19 +68,22 @@ export async function runSessionOnLog(options: LogSessionOptions): Promise<LogSe
   const root = log.root;
   const seen = new Set<string>();
   const waiters = new Map<string, () => void>();
+  const pipeline = createPipelineTracker();
   let events = 0;
   let lastProgress = Date.now();
   const observer = log.subscribe(sessionFilter(root, sessionId));
+  const notify = (key: string) => {
+    seen.add(key);
+    waiters.get(key)?.();
+    waiters.delete(key);
+  };
   const observing = (async () => {
     for await (const e of observer) {
       events++;
       lastProgress = Date.now();
       const key = progressKey(e);
-      if (key !== null) {
-        seen.add(key);
-        waiters.get(key)?.();
-        waiters.delete(key);
-      }
+      if (key !== null) notify(key);
+      for (const bar of pipeline.add(e)) notify(`settled:${bar}`);
     }
   })();
   const stall = options.stallTimeoutMs ?? 30_000;
@@ -138,7 +141,7 @@ export async function runSessionOnLog(options: LogSessionOptions): Promise<LogSe
       last = Math.max(last, ...r.seqs);
       if (draft.type === "CandleClosed") {
         bars++;
-        await waitFor(`PortfolioValued:${draft.data.closeTime}`);
+        await waitFor(`settled:${draft.data.closeTime}`);
         options.onProgress?.({ bars, events });
       } else if (draft.type === "MarketDataEnded") {
         await waitFor("SessionStopped");
@@ -156,13 +159,53 @@ export async function runSessionOnLog(options: LogSessionOptions): Promise<LogSe
 }
 
 function progressKey(e: AnyEvent): string | null {
-  switch (e.type) {
-    case "SessionStarted":
-    case "SessionStopped":
-      return e.type;
-    case "PortfolioValued":
-      return `PortfolioValued:${e.data.bar}`;
-    default:
-      return null;
-  }
+  return e.type === "SessionStarted" || e.type === "SessionStopped" ? e.type : null;
+}
+
+/**
+ * Knows when the pipeline has finished with a bar, from the events alone: the portfolio valued at its close, its
+ * decision made, and — when the decision acted — the risk verdict given and, when approved, the order submitted.
+ * Only then may the next bar go in, so every actor sees what the in-process scheduler would have shown it.
+ */
+function createPipelineTracker() {
+  const valued = new Set<string>();
+  const decisions = new Map<string, { id: string; acts: boolean }>();
+  const verdicts = new Map<string, boolean>();
+  const ordered = new Set<string>();
+  const barOfDecision = new Map<string, string>();
+  const done = new Set<string>();
+  const check = (bar: string | undefined): string[] => {
+    if (bar === undefined || done.has(bar) || !valued.has(bar)) return [];
+    const d = decisions.get(bar);
+    if (d === undefined) return [];
+    if (d.acts) {
+      const approved = verdicts.get(d.id);
+      if (approved === undefined || (approved && !ordered.has(d.id))) return [];
+    }
+    done.add(bar);
+    return [bar];
+  };
+  return {
+    add(e: AnyEvent): string[] {
+      switch (e.type) {
+        case "PortfolioValued":
+          valued.add(e.data.bar);
+          return check(e.data.bar);
+        case "DecisionMade":
+          decisions.set(e.data.bar, { id: e.id, acts: e.data.action !== "HOLD" });
+          barOfDecision.set(e.id, e.data.bar);
+          return check(e.data.bar);
+        case "RiskApproved":
+        case "RiskRejected":
+          verdicts.set(e.data.decisionId, e.type === "RiskApproved");
+          return check(barOfDecision.get(e.data.decisionId));
+        case "OrderSubmitted":
+          if (e.data.decisionId === undefined) return [];
+          ordered.add(e.data.decisionId);
+          return check(barOfDecision.get(e.data.decisionId));
+        default:
+          return [];
+      }
+    },
+  };
 }

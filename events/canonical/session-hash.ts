@@ -22,7 +22,7 @@ export function canonicalOrder<E extends Hashable>(events: readonly E[]): E[] {
 }
 
 /**
- * The events in the form the hash covers: `seq` and `recordedAt` dropped; event ids replaced by their position
+ * The events in the form the hash covers: `seq`, `recordedAt` and `subject` (root, session and writer) dropped; event ids replaced by their position
  * (`#e<n>`); the session id replaced by `#session` wherever it appears; every other identifier field (a key ending in
  * `Id`: orderId, clientOrderId, fillId, commandId …) replaced by the order of its first appearance (`#i<n>`).
  * Two sessions run on the same inputs and configuration therefore normalise to the same text.
@@ -69,7 +69,8 @@ export function normaliseSession(events: readonly Hashable[]): unknown[] {
   };
 
   return ordered.map((e) => {
-    const { seq: _seq, recordedAt: _recordedAt, ...rest } = e as EventEnvelope;
+    // The subject is root + session + writer: the root is deployment configuration, the rest is hashed already.
+    const { seq: _seq, recordedAt: _recordedAt, subject: _subject, ...rest } = e as EventEnvelope;
     return walk(rest, null);
   });
 }

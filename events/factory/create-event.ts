@@ -10,6 +10,12 @@ export interface EventDraft<T extends EventType = EventType> {
   readonly data: EventData<T>;
   /** Event time (ISO-8601 ms): normally the time of the input that caused it. */
   readonly at: string;
+  /**
+   * The event this output answers, when it is not the input that happened to complete it. A barrier (the vote of a
+   * bar closes on whichever signal arrives last) must name a cause that does not depend on arrival order, or the
+   * output's id would.
+   */
+  readonly cause?: Cause;
 }
 
 export type AnyEventDraft = { [T in EventType]: EventDraft<T> }[EventType];
@@ -51,4 +57,24 @@ export function createEvent<T extends EventType>(
     writer: ctx.writer,
     data: draft.data,
   };
+}
+
+/**
+ * Builds the events for one input's outputs: each draft's cause is its own `cause` or the input, and its ordinal is its
+ * position among the drafts of the same cause, so ids do not depend on what else the batch holds.
+ */
+export function createEvents(
+  ctx: EventContext,
+  drafts: readonly EventDraft[],
+  input: Cause | null,
+): NewEvent[] {
+  const ordinals = new Map<string | null, number>();
+  return drafts.map((d) => {
+    const cause = d.cause ?? input;
+    const key = cause?.id ?? null;
+    const ordinal = ordinals.get(key) ?? 0;
+    ordinals.set(key, ordinal + 1);
+    const { cause: _cause, ...draft } = d;
+    return createEvent(ctx, draft as EventDraft, cause, ordinal);
+  });
 }
