@@ -99,8 +99,10 @@ export async function createDatabase<DB = unknown>(options: DatabaseOptions): Pr
       ...(options.tls ? { ssl: sslConfig(options.tls) } : {}),
       ...(searchPath ? { options: `-c search_path=${searchPath}` } : {}),
     });
-    // An idle client losing its server must not crash the process: the next query reconnects (and is retried).
+    // A client losing its server (idle or checked out) must not crash the process: the query in flight fails and is
+    // retried by the caller's policy; the pool reconnects.
     pool.on("error", () => {});
+    pool.on("connect", (client) => client.on("error", () => {}));
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: "postgres", close: () => db.destroy() };
   }

@@ -30,9 +30,11 @@ let sharedLite: Promise<Kysely<unknown>> | null = null;
 
 async function postgres(): Promise<Kysely<unknown>> {
   if (sharedPg === null) {
-    sharedPg = new Kysely({
-      dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: testPostgresUrl, max: 5 }) }),
-    });
+    const pool = new pg.Pool({ connectionString: testPostgresUrl, max: 5 });
+    // A client whose backend died (idle or checked out) must not crash the process: its next query fails or reconnects.
+    pool.on("error", () => {});
+    pool.on("connect", (client) => client.on("error", () => {}));
+    sharedPg = new Kysely({ dialect: new PostgresDialect({ pool }) });
   }
   try {
     await sql`select 1`.execute(sharedPg);
