@@ -3,6 +3,9 @@ import { hasErrorCode } from "../../events/index.ts";
 import { registerCheckBiasCommand } from "./commands/check-bias-command.ts";
 import { registerDemoCommand } from "./commands/demo-command.ts";
 import { registerLogCommand } from "./commands/log-command.ts";
+import { registerMigrateCommand } from "./commands/migrate-command.ts";
+import { registerProjectionsCommand } from "./commands/projections-command.ts";
+import { registerProjectorCommand } from "./commands/projector-command.ts";
 import { registerRunCommand } from "./commands/run-command.ts";
 import { registerWorkerCommand } from "./commands/worker-command.ts";
 
@@ -18,6 +21,9 @@ export function buildProgram(): Command {
   registerRunCommand(program);
   registerWorkerCommand(program);
   registerCheckBiasCommand(program);
+  registerMigrateCommand(program);
+  registerProjectorCommand(program);
+  registerProjectionsCommand(program);
   return program;
 }
 

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
@@ -6,9 +6,12 @@ import { Kysely, PostgresDialect } from "kysely";
 import { PGliteDialect } from "kysely-pglite-dialect";
 import pg from "pg";
 import { ConfigError, UnavailableError } from "../../events/index.ts";
+import type { AppConfig } from "../config/app-config.ts";
 
 /** TLS to Postgres: files are read at connect time; production requires `rejectUnauthorized`. */
 export interface PostgresTlsOptions {
+  /** The CA certificate itself (PEM), when not given as a file. */
+  readonly ca?: string;
   readonly caFile?: string;
   readonly certFile?: string;
   readonly keyFile?: string;
@@ -64,10 +67,23 @@ export function databaseOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Da
   return { kind: "pglite", dataDir: join(home, "pglite") };
 }
 
+/**
+ * Database options from the validated application config: Postgres at `database.url` (TLS CA from
+ * `database.sslCa`, a file path or the PEM itself), else PGlite under `${home}/pglite`.
+ */
+export function databaseOptionsFromConfig(config: AppConfig): DatabaseOptions {
+  const { url, sslCa, poolSize } = config.database;
+  if (url === undefined) return { kind: "pglite", dataDir: join(config.home, "pglite") };
+  const tls: PostgresTlsOptions | undefined =
+    sslCa === undefined ? undefined : sslCa.includes("-----BEGIN") ? { ca: sslCa } : { caFile: sslCa };
+  return { kind: "postgres", url, poolSize, ...(tls ? { tls } : {}) };
+}
+
 function sslConfig(tls: PostgresTlsOptions | undefined): pg.PoolConfig["ssl"] {
   if (tls === undefined) return undefined;
   try {
     return {
+      ...(tls.ca ? { ca: tls.ca } : {}),
       ...(tls.caFile ? { ca: readFileSync(tls.caFile, "utf8") } : {}),
       ...(tls.certFile ? { cert: readFileSync(tls.certFile, "utf8") } : {}),
       ...(tls.keyFile ? { key: readFileSync(tls.keyFile, "utf8") } : {}),
@@ -108,6 +124,7 @@ export async function createDatabase<DB = unknown>(options: DatabaseOptions): Pr
   }
   let lite: PGlite;
   try {
+    if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
     lite = await PGlite.create({
       ...(options.dataDir ? { dataDir: options.dataDir } : {}),
       // PGlite parses int8 to a JS number by default; pg returns a string. Keep one convention: strings.

@@ -1,0 +1,47 @@
+import type { Command } from "commander";
+import { createProjector, defaultNamespace, migrateUp } from "../../../projections/index.ts";
+import { createDatabase, databaseOptionsFromConfig } from "../../connections/database.ts";
+import { openEventLog } from "../../connections/open-event-log.ts";
+import { cliContext } from "../cli-context.ts";
+
+/** `cryptofunk projector`: folds the event log into the read model continuously (exactly once per event). */
+export function registerProjectorCommand(program: Command): void {
+  program
+    .command("projector")
+    .description("project the event log into the read model, continuously, until interrupted")
+    .option("--namespace <schema>", "read-model schema", defaultNamespace)
+    .option("--batch-size <n>", "events per transaction", "500")
+    .option("--migrate", "run `migrate up` first")
+    .option("--embedded", "read the embedded log even when NATS is reachable")
+    .action(async (opts, cmd: Command) => {
+      const { config, logger } = cliContext(cmd);
+      const layout = { namespace: opts.namespace as string };
+      const handle = await createDatabase(databaseOptionsFromConfig(config));
+      const opened = await openEventLog(config, logger, opts.embedded ? "embedded" : "auto");
+      if (opts.migrate) await migrateUp(handle.db, layout);
+      const projector = createProjector({
+        db: handle.db,
+        layout,
+        log: opened.log,
+        batchSize: Number(opts.batchSize),
+        policy: {
+          onRetry: (error, attempt) => logger.warn({ err: error, attempt }, "projector: retrying a batch"),
+        },
+        onBatch: (b) => logger.debug(b, "projector: batch committed"),
+      });
+      const stop = () => void projector.stop();
+      process.once("SIGINT", stop);
+      process.once("SIGTERM", stop);
+      logger.info(
+        { log: opened.where, database: handle.kind, namespace: layout.namespace },
+        "projector started",
+      );
+      try {
+        await projector.run();
+      } finally {
+        logger.info(projector.totals, "projector stopped");
+        await opened.close();
+        await handle.close();
+      }
+    });
+}
