@@ -5,6 +5,7 @@ import type { SessionSetup } from "../session/session-setup.ts";
 import { parseStrategy } from "../strategy/strategy-config.ts";
 import { deciderSpec, stored } from "../testing/decider-spec.ts";
 import { createOrchestratorSpec } from "./orchestrator-machine.ts";
+import { voteRuleVersion } from "./weighted-vote.ts";
 
 /** then() with a deep partial match of every output, in order (the drafts' data typed loosely). */
 const like = (expected: readonly object[]) => (outputs: AnyEventDraft[]) =>
@@ -95,7 +96,7 @@ describe("orchestrator", () => {
               action: "BUY",
               price: "42000.5",
               missing: [],
-              ruleVersion: "vote-v1",
+              ruleVersion: voteRuleVersion,
               votes: [
                 { agent: "risk", action: "HOLD", confidence: 0.1, weight: 1, signalId: `sig-risk-${t1}` },
                 {

@@ -210,7 +210,7 @@ export function orchestratorInput(setup: SessionSetup): OrchestratorInput {
     timeframe: setup.timeframe,
     voters: [...new Set(setup.strategy.enabledAgents)].sort(),
     weights: o.weights,
-    rule: { minConsensus: o.minConsensus, minConfidence: o.minConfidence },
+    rule: { minConsensus: o.minConsensus, minConfidence: o.minConfidence, minAgreeing: o.minAgreeing },
   };
 }
 
@@ -221,6 +221,6 @@ export function createOrchestratorSpec(setup: SessionSetup): ActorSpec<Orchestra
     machine: orchestratorMachine,
     input: orchestratorInput(setup),
     accepts: ["CandleClosed", "SignalEmitted"],
-    machineVersion: "orchestrator-2",
+    machineVersion: "orchestrator-3",
   };
 }

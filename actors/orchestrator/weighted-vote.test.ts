@@ -152,3 +152,30 @@ describe("countVotes", () => {
     );
   });
 });
+
+describe("quorum (minAgreeing)", () => {
+  const v = (agent: AgentName, action: TradeAction, confidence: number): Vote => ({
+    agent,
+    action,
+    confidence,
+    weight: 1,
+    signalId: agent,
+  });
+  const rule = { minConsensus: 0.6, minConfidence: 0.5, minAgreeing: 2 };
+  it("holds when one confident agent alone carries the vote", () => {
+    const out = countVotes(
+      [v("orderbook", "SELL", 0.9), v("trend", "HOLD", 0), v("technical", "HOLD", 0)],
+      rule,
+    );
+    expect(out.action).toBe("HOLD");
+    expect(out.consensus).toBe(1);
+    expect(out.reasoning).toContain("1 agreeing < 2");
+  });
+  it("acts when two agents agree", () => {
+    const out = countVotes(
+      [v("orderbook", "SELL", 0.9), v("trend", "SELL", 0.6), v("technical", "HOLD", 0.1)],
+      rule,
+    );
+    expect(out.action).toBe("SELL");
+  });
+});

@@ -1,7 +1,7 @@
 import type { AgentName, TradeAction } from "../../events/index.ts";
 
 /** The rule's name, recorded on every DecisionMade: bump it when the counting below changes. */
-export const voteRuleVersion = "vote-v1";
+export const voteRuleVersion = "vote-v2";
 
 /** One agent's vote as the orchestrator counts it (the DecisionMade `votes` entry). */
 export interface Vote {
@@ -19,6 +19,11 @@ export interface VoteRule {
   readonly minConsensus: number;
   /** Mean confidence of the winning action's voters needed to act (DESIGN §6: 0.5). */
   readonly minConfidence: number;
+  /**
+   * Agents that must back a BUY or SELL with some confidence (default 1). Agents that cannot judge vote HOLD with
+   * confidence 0, which scores nothing: without a quorum one confident agent alone would carry consensus 1.0.
+   */
+  readonly minAgreeing?: number;
 }
 
 export interface VoteOutcome {
@@ -84,8 +89,11 @@ export function countVotes(votes: readonly Vote[], rule: VoteRule): VoteOutcome 
   const meanConfidence = backers.reduce((s, v) => s + v.confidence, 0) / backers.length;
   const consensusOk = consensus >= rule.minConsensus - epsilon;
   const confidenceOk = meanConfidence >= rule.minConfidence - epsilon;
-  const measured = `consensus ${fmt(consensus)} ${consensusOk ? "≥" : "<"} ${fmt(rule.minConsensus)}, mean confidence ${fmt(meanConfidence)} ${confidenceOk ? "≥" : "<"} ${fmt(rule.minConfidence)}`;
-  if (!consensusOk || !confidenceOk) {
+  const agreeing = backers.filter((v) => v.confidence > 0).length;
+  const quorum = rule.minAgreeing ?? 1;
+  const quorumOk = agreeing >= quorum;
+  const measured = `consensus ${fmt(consensus)} ${consensusOk ? "≥" : "<"} ${fmt(rule.minConsensus)}, mean confidence ${fmt(meanConfidence)} ${confidenceOk ? "≥" : "<"} ${fmt(rule.minConfidence)}, ${agreeing} agreeing ${quorumOk ? "≥" : "<"} ${quorum}`;
+  if (!consensusOk || !confidenceOk || !quorumOk) {
     return outcome("HOLD", consensus, scores, sorted, `HOLD: ${winner} leads but ${measured} (${summary})`);
   }
   const vetoes = sorted.filter((v) => v.veto === true && v.action !== winner);

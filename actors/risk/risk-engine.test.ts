@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { type AnyEventDraft, eventCatalog } from "../../events/index.ts";
 import { createMachineDriver } from "../runtime/machine-driver.ts";
+import { parseStrategy } from "../strategy/strategy-config.ts";
 import { deciderSpec, stored } from "../testing/decider-spec.ts";
 import { createRiskEngineSpec } from "./risk-engine.ts";
 import {
@@ -217,6 +218,26 @@ describe("risk engine: verdicts", () => {
     expect(rejectedRules(outputs)).toEqual(["kelly_edge", "size"]);
     const rejected = outputs[0];
     if (rejected?.type === "RiskRejected") expect(rejected.data.reasons[0]?.message).toMatch(/^no edge/);
+  });
+
+  it("keeps trading at the initial size through the learning phase, then lets Kelly decide", () => {
+    const learning = deciderSpec(
+      createRiskEngineSpec({
+        ...riskSetup,
+        strategy: parseStrategy({ risk: { cooldownMinutesAfterLoss: 0, kellyMinTrades: 2 } }),
+      }),
+    );
+    const oneLoss = learning
+      .given(positionChanged(hour(0), { closedPnl: "-20" }))
+      .when(decision("BUY", hour(1)));
+    expect(oneLoss.outputs[0]).toMatchObject({
+      type: "RiskApproved",
+      data: { sizing: { method: "initial" } },
+    });
+    const twoLosses = learning
+      .given(positionChanged(hour(0), { closedPnl: "-20" }), positionChanged(hour(0), { closedPnl: "-20" }))
+      .when(decision("BUY", hour(1)));
+    expect(rejectedRules(twoLosses.outputs)).toEqual(["kelly_edge", "size"]);
   });
 
   it("blocks entries while the session is paused or halted; while stopping only reductions pass", () => {

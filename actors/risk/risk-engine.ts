@@ -225,7 +225,11 @@ function judgeNow(context: RiskEngineContext, decision: PendingDecision): RiskEn
     dailyLossPct: dailyLossPct(context.day),
     activeBreakers: context.breakers.active.map((b) => b.breaker),
     entriesLastHour: recentEntries.length,
-    estimate: estimateKelly(context.stats, context.params),
+    // Learning phase: no Kelly verdict until the session has closed kellyMinTrades trades of its own.
+    estimate:
+      context.stats.trades < context.params.kellyMinTrades
+        ? null
+        : estimateKelly(context.stats, context.params),
     params: context.params,
     execution: context.execution,
     trend: context.trend,

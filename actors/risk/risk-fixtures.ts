@@ -1,6 +1,6 @@
 import type { AnyEvent, EventData } from "../../events/index.ts";
 import type { SessionSetup } from "../session/session-setup.ts";
-import { defaultStrategy, parseStrategy } from "../strategy/strategy-config.ts";
+import { parseStrategy } from "../strategy/strategy-config.ts";
 import { stored } from "../testing/decider-spec.ts";
 
 /** Test fixtures of the risk specs: a session on BTC/USDT 1h and builders of the stored events they feed. */
@@ -10,14 +10,16 @@ export const riskSetup: SessionSetup = {
   mode: "backtest",
   symbol: "BTC/USDT",
   timeframe: "1h",
-  strategy: defaultStrategy,
+  // The specs judge Kelly from the first closed trade; the learning phase has a spec of its own.
+  strategy: parseStrategy({ risk: { kellyMinTrades: 0 } }),
   initialCash: "10000",
   quoteCurrency: "USDT",
 };
 
 /** The spec session with some strategy fields overridden (validated like any strategy). */
 export function riskSetupWith(strategy: Record<string, unknown>): SessionSetup {
-  return { ...riskSetup, strategy: parseStrategy(strategy) };
+  const risk = { kellyMinTrades: 0, ...((strategy.risk as Record<string, unknown> | undefined) ?? {}) };
+  return { ...riskSetup, strategy: parseStrategy({ ...strategy, risk }) };
 }
 
 /** The ISO close time of hour `h` on 2024-01-01 (h may run past 24 into the next days). */

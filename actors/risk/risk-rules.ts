@@ -244,12 +244,12 @@ function entryRuleChecks(input: PreTradeInput, intent: OrderIntent, opensNew: bo
     );
   }
   if (input.estimate === null) {
-    // No closed trade yet: nothing to estimate an edge from, so the documented initial size lets the session learn.
+    // Too few closed trades to estimate an edge from: the documented initial size lets the session learn.
     checks.push(
       check(
         "kelly_edge",
         true,
-        `no closed trade yet: initial size (${input.params.initialSizeFraction} of the position cap) to start learning`,
+        `learning: fewer than ${input.params.kellyMinTrades} closed trades, initial size (${input.params.initialSizeFraction} of the position cap)`,
         "0",
         "0",
       ),

@@ -120,8 +120,13 @@ export const riskParams = z
     kellyFraction: fraction.default(0.25),
     /** Trades before the Kelly estimate is trusted in full; fewer shrink the edge toward zero. */
     kellyPriorTrades: z.number().int().min(0).default(20),
-    /** Size used while the session has no closed trade yet, as a fraction of the position cap. */
+    /** Size used while the session is still learning (fewer than kellyMinTrades closed trades), of the position cap. */
     initialSizeFraction: fraction.default(0.1),
+    /**
+     * Closed trades traded at the initial size before Kelly decides. One losing first trade (fees alone make a small
+     * one likely) would otherwise stop a session for good: with n = 1 the edge is ≤ 0 and shrinkage cannot lift it.
+     */
+    kellyMinTrades: z.number().int().min(0).default(10),
     stoplossGuard: z
       .object({
         maxStops: z.number().int().positive().default(3),
@@ -154,6 +159,8 @@ export const orchestratorParams = z
     }),
     minConsensus: fraction.default(0.6),
     minConfidence: fraction.default(0.5),
+    /** Agents that must back a BUY or SELL with confidence > 0 (a quorum: one confident agent is not a consensus). */
+    minAgreeing: z.number().int().min(1).max(7).default(2),
   })
   .strict();
 
