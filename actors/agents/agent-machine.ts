@@ -203,5 +203,7 @@ export function createAgentSpec<P, S>(
     input: { symbol: setup.symbol, timeframe: setup.timeframe, params },
     accepts: ["CandleClosed", ...logic.inputs],
     machineVersion: logic.version,
+    // The indicator objects do not survive a snapshot (private class fields): rebuild by re-folding the inputs.
+    refold: true,
   };
 }

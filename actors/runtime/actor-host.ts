@@ -71,7 +71,11 @@ export async function startActorHost(options: ActorHostOptions): Promise<ActorHo
   const every = options.snapshotEvery ?? 200;
   const key = `${sessionId}.${spec.writer}`;
   const restored = await snapshots.load(key);
-  const usable = restored !== null && restored.machineVersion === spec.machineVersion ? restored : null;
+  // An actor that must refold (live objects in its context) starts from the session's first event every time.
+  const usable =
+    restored !== null && spec.refold !== true && restored.machineVersion === spec.machineVersion
+      ? restored
+      : null;
   const driver = createMachineDriver(spec, usable ?? undefined);
   const subject = subjectFor(log.root, sessionId, spec.writer);
   const ctx = { root: log.root, sessionId, writer: spec.writer };

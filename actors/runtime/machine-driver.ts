@@ -12,6 +12,11 @@ export interface ActorSpec<TInput = unknown> {
   readonly accepts: readonly EventType[];
   /** Bumped when the machine's state shape changes: an old snapshot is then discarded and the log refolded. */
   readonly machineVersion: string;
+  /**
+   * True when the context holds live objects a snapshot cannot carry (the agents' trading-signals indicators): the
+   * actor is then always rebuilt by re-folding its inputs, never restored from a checkpoint.
+   */
+  readonly refold?: boolean;
 }
 
 /** A persisted actor: enough to resume where it stopped. */
@@ -40,7 +45,8 @@ export interface MachineDriver {
 
 export function createMachineDriver(spec: ActorSpec, restored?: PersistedActor): MachineDriver {
   const accepted = new Set<string>(spec.accepts);
-  const usable = restored !== undefined && restored.machineVersion === spec.machineVersion;
+  const usable =
+    restored !== undefined && spec.refold !== true && restored.machineVersion === spec.machineVersion;
   const actor: AnyActorRef = createActor(spec.machine, {
     input: spec.input,
     id: spec.writer,
