@@ -1,5 +1,5 @@
 import { type ExpressionBuilder, type Kysely, sql } from "kysely";
-import type { Row, RowOp, UpdateOp, UpsertOp } from "./row-op.ts";
+import type { Row, RowOp, SqlValue, UpdateOp, UpsertOp } from "./row-op.ts";
 import { UnprojectableEventError } from "./unprojectable-event-error.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: row operations name their tables and columns at run time
@@ -14,7 +14,8 @@ interface UpsertGroup {
   readonly signature: string;
   readonly first: UpsertOp;
   readonly rows: Row[];
-  readonly keys: Set<string>;
+  /** Row index by key. */
+  readonly keys: Map<string, number>;
 }
 
 const keyOf = (op: UpsertOp) => op.key.map((k) => String(op.row[k])).join("\u0000");
@@ -73,9 +74,24 @@ async function executeUpdate(db: AnyDb, op: UpdateOp): Promise<void> {
 }
 
 /**
- * Applies row operations in order per table, merging runs of like upserts into multi-row statements (one row per
- * key per statement: Postgres refuses to touch a row twice in one INSERT … ON CONFLICT). Tables do not depend on
- * each other, so only the order within a table matters.
+ * A second upsert of the same key in one statement: Postgres refuses to touch a row twice in one INSERT … ON
+ * CONFLICT, so fold it into the first where that is exact. A full replace supersedes (counters summed); an
+ * insert-once keeps the first. Exact because every row already stored is older than every event of the batch
+ * (rows are written only by events at or below the checkpoint, and the batch holds only events above it).
+ */
+function coalesce(g: UpsertGroup, index: number, op: UpsertOp): boolean {
+  if (op.merge !== undefined && op.merge.length > 0) return false;
+  if (op.update !== undefined) return op.update.length === 0;
+  const earlier = g.rows[index]!;
+  const row: Record<string, SqlValue> = { ...op.row };
+  for (const c of op.increment ?? []) row[c] = Number(earlier[c]) + Number(op.row[c]);
+  g.rows[index] = row;
+  return true;
+}
+
+/**
+ * Applies row operations in order per table, merging runs of like upserts into multi-row statements. Tables do not
+ * depend on each other, so only the order within a table matters.
  */
 export async function applyRowOps(db: AnyDb, ops: readonly RowOp[]): Promise<void> {
   const pending = new Map<string, UpsertGroup>();
@@ -95,19 +111,21 @@ export async function applyRowOps(db: AnyDb, ops: readonly RowOp[]): Promise<voi
     const key = keyOf(op);
     let g = pending.get(op.table);
     const columns = Object.keys(op.row).length;
+    const seen = g?.signature === signature ? g.keys.get(key) : undefined;
+    if (g !== undefined && seen !== undefined && coalesce(g, seen, op)) continue;
     if (
       g !== undefined &&
-      (g.signature !== signature || g.keys.has(key) || (g.rows.length + 1) * columns > maxParams)
+      (g.signature !== signature || seen !== undefined || (g.rows.length + 1) * columns > maxParams)
     ) {
       await flush(op.table);
       g = undefined;
     }
     if (g === undefined) {
-      g = { signature, first: op, rows: [], keys: new Set() };
+      g = { signature, first: op, rows: [], keys: new Map() };
       pending.set(op.table, g);
     }
+    g.keys.set(key, g.rows.length);
     g.rows.push(op.row);
-    g.keys.add(key);
   }
   for (const table of [...pending.keys()]) await flush(table);
 }
