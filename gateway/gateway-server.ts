@@ -12,6 +12,7 @@ import {
 import { type Kysely, sql } from "kysely";
 import { Registry } from "prom-client";
 import { auditSubject, CryptoFunkError, type EventLog } from "../events/index.ts";
+import type { ReadModelDb } from "../projections/index.ts";
 import { createAuditWriter } from "./audit/audit-writer.ts";
 import { installAccessGuard } from "./auth/access-guard.ts";
 import { type ApiKeyStore, createApiKeyStore } from "./auth/api-key-store.ts";
@@ -25,6 +26,7 @@ import { createGatewayMetrics } from "./observability/gateway-metrics.ts";
 import type { SessionLauncher } from "./ports/session-launcher.ts";
 import type { StrategyValidator } from "./ports/strategy-validator.ts";
 import { registerControlRoutes } from "./routes/control-routes.ts";
+import { registerFeedbackRoutes } from "./routes/feedback-routes.ts";
 import { registerHealthRoutes } from "./routes/health-routes.ts";
 import { registerKeyRoutes } from "./routes/key-routes.ts";
 import { registerReadRoutes } from "./routes/read-routes.ts";
@@ -38,6 +40,8 @@ export interface GatewayDeps {
   /** Postgres (or PGlite) holding the read models and the gateway's own tables (run migrateGateway first). */
   // biome-ignore lint/suspicious/noExplicitAny: the read models' schema type belongs to projections/.
   readonly db: Kysely<any>;
+  /** The read models scoped to their namespace (projections' `readModelDb(db, layout)`). */
+  readonly readModels: ReadModelDb;
   readonly config?: Partial<GatewayConfig>;
   /** A pino logger (or false for none). */
   readonly logger?: FastifyBaseLogger | false;
@@ -116,6 +120,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     config,
     log: deps.eventLog,
     db: deps.db,
+    readModels: deps.readModels,
     gatewayDb,
     keys,
     audit,
@@ -171,6 +176,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   registerHealthRoutes(app, ctx);
   registerReadRoutes(app, ctx);
   registerControlRoutes(app, ctx);
+  registerFeedbackRoutes(app, ctx);
   registerStrategyRoutes(app, ctx);
   registerKeyRoutes(app, ctx);
   registerStreamRoutes(app, ctx);

@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { EventLog } from "../../events/index.ts";
+import type { ReadModelDb } from "../../projections/index.ts";
 import type { AuditWriter } from "../audit/audit-writer.ts";
 import type { ApiKeyStore, Principal } from "../auth/api-key-store.ts";
 import type { GatewayConfig } from "../config/gateway-config.ts";
@@ -21,6 +22,8 @@ export interface GatewayContext {
   /** The read models' database (the projections' query functions run on it). */
   // biome-ignore lint/suspicious/noExplicitAny: the projections' schema type lives in projections/; the gateway only passes it on.
   readonly db: Kysely<any>;
+  /** The read models, scoped to their namespace (what the projections' queries take). */
+  readonly readModels: ReadModelDb;
   /** The same database, typed for the gateway's own tables. */
   readonly gatewayDb: Kysely<GatewayDatabase>;
   readonly keys: ApiKeyStore;

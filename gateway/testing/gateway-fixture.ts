@@ -5,6 +5,14 @@ import { connect } from "@nats-io/transport-node";
 import { Kysely, PostgresDialect, sql } from "kysely";
 import pg from "pg";
 import { createJetStreamEventLog, type EventLog, type JetStreamEventLog } from "../../events/index.ts";
+import {
+  createProjector,
+  dropReadModel,
+  migrateUp,
+  type ReadModelDb,
+  type ReadModelLayout,
+  readModelDb,
+} from "../../projections/index.ts";
 import { type AuditWriter, createAuditWriter } from "../audit/audit-writer.ts";
 import type { ApiKeyStore } from "../auth/api-key-store.ts";
 import type { ApiRole } from "../auth/route-roles.ts";
@@ -14,11 +22,13 @@ import { migrateGateway } from "../store/gateway-migrations.ts";
 export const postgresUrl = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 export const natsUrl = process.env.NATS_URL ?? "nats://127.0.0.1:4222";
 
-/** A Postgres schema of its own (search_path), dropped by `dispose`. */
+/** A Postgres schema of its own (search_path) and a read-model namespace of its own, dropped by `dispose`. */
 export interface TestDatabase {
   // biome-ignore lint/suspicious/noExplicitAny: tests write to the read models and the gateway's tables alike.
   readonly db: Kysely<any>;
   readonly schema: string;
+  readonly layout: ReadModelLayout;
+  readonly readModels: ReadModelDb;
   readonly url: string;
   dispose(): Promise<void>;
 }
@@ -40,11 +50,16 @@ export async function openTestDatabase(): Promise<TestDatabase> {
   pool.on("error", () => {});
   const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
   await migrateGateway(db);
+  const layout = { namespace: `${schema}_rm` };
+  await migrateUp(db, layout);
   return {
     db,
     schema,
+    layout,
+    readModels: readModelDb(db, layout),
     url: postgresUrl,
     dispose: async () => {
+      await dropReadModel(db, layout);
       await sql`drop schema ${sql.id(schema)} cascade`.execute(db);
       await db.destroy();
     },
@@ -92,6 +107,9 @@ export interface GatewayFixture {
   readonly db: Kysely<any>;
   readonly keys: ApiKeyStore;
   readonly audit: AuditWriter;
+  readonly readModels: ReadModelDb;
+  /** Projects every event in the log into the read models (the projector's catch-up). */
+  project(): Promise<void>;
   /** Issues a key of `role` and returns it. */
   key(role: ApiRole, name?: string): Promise<string>;
   dispose(): Promise<void>;
@@ -103,7 +121,12 @@ export async function startGatewayFixture(
   const database = await openTestDatabase();
   const events = options.log === undefined ? await openTestEventLog() : undefined;
   const log = options.log ?? events!.log;
-  const app = await createGateway({ eventLog: log, db: database.db, ...options.deps });
+  const app = await createGateway({
+    eventLog: log,
+    db: database.db,
+    readModels: database.readModels,
+    ...options.deps,
+  });
   const url = options.listen === false ? "" : await app.listen({ host: "127.0.0.1", port: 0 });
   const audit = createAuditWriter(log);
   const keys = app.apiKeys;
@@ -114,6 +137,10 @@ export async function startGatewayFixture(
     db: database.db,
     keys,
     audit,
+    readModels: database.readModels,
+    project: async () => {
+      await createProjector({ db: database.db, layout: database.layout, log }).catchUp();
+    },
     key: async (role, name = `${role}-key`) => (await keys.issue({ name, role, issuedBy: "test" })).key,
     dispose: async () => {
       await app.close();

@@ -22,7 +22,7 @@ export const testStrategyValidator: StrategyValidator = {
 };
 
 /**
- * An in-process launcher: appends SessionCreated and the runner's start command to an embedded log, the way the
+ * An in-process launcher: appends SessionCreated and the runner's start command to the log, the way the
  * runtime does, and remembers what it was asked.
  */
 export function createInProcessLauncher(
