@@ -97,6 +97,30 @@ function sslConfig(tls: PostgresTlsOptions | undefined): pg.PoolConfig["ssl"] {
   }
 }
 
+/**
+ * pg lets the URL's ssl parameters replace the `ssl` option, so `sslmode=verify-full` would drop the configured CA
+ * and verify against the public roots. With explicit TLS options the URL's ssl parameters are taken out (its
+ * `sslrootcert` becomes the CA file when no CA is given) and the TLS options alone decide: always verifying.
+ */
+function withoutSslParameters(url: string): string {
+  const [base, query] = url.split("?", 2) as [string, string | undefined];
+  if (query === undefined) return url;
+  const kept = new URLSearchParams(query);
+  for (const name of ["sslmode", "sslrootcert", "sslcert", "sslkey", "ssl"]) kept.delete(name);
+  const rest = kept.toString();
+  return rest === "" ? base : `${base}?${rest}`;
+}
+
+function withUrlCa(tls: PostgresTlsOptions, url: string): PostgresTlsOptions {
+  const caFile = sslRootCert(url);
+  return tls.ca !== undefined || tls.caFile !== undefined || caFile === undefined ? tls : { ...tls, caFile };
+}
+
+function sslRootCert(url: string): string | undefined {
+  const query = url.split("?", 2)[1];
+  return query === undefined ? undefined : (new URLSearchParams(query).get("sslrootcert") ?? undefined);
+}
+
 function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
@@ -109,10 +133,10 @@ export async function createDatabase<DB = unknown>(options: DatabaseOptions): Pr
   const searchPath = options.searchPath?.map(quoteIdent).join(", ");
   if (options.kind === "postgres") {
     const pool = new pg.Pool({
-      connectionString: options.url,
+      connectionString: options.tls ? withoutSslParameters(options.url) : options.url,
       max: options.poolSize ?? 10,
       application_name: options.applicationName ?? "cryptofunk",
-      ...(options.tls ? { ssl: sslConfig(options.tls) } : {}),
+      ...(options.tls ? { ssl: sslConfig(withUrlCa(options.tls, options.url)) } : {}),
       ...(searchPath ? { options: `-c search_path=${searchPath}` } : {}),
     });
     // A client losing its server (idle or checked out) must not crash the process: the query in flight fails and is
