@@ -92,3 +92,4 @@ export {
   subjectFor,
   subjectMatches,
 } from "./subjects/subjects.ts";
+export { sampleCandle } from "./testing/sample-candle.ts";

@@ -2,13 +2,13 @@ import { describe, expect, it } from "vitest";
 import type { AnyEvent, NewEvent } from "../envelope/event-envelope.ts";
 import { createEvent } from "../factory/create-event.ts";
 import { clientOrderId } from "../ids/deterministic-id.ts";
-import { contractCandle } from "../log/event-log-contract.ts";
+import { sampleCandle } from "../testing/sample-candle.ts";
 import { canonicalOrder, normaliseSession, sessionHash } from "./session-hash.ts";
 
 /** A small session: a candle, an order caused by it, its acceptance, a stop. The same inputs every time. */
 function session(sessionId: string, recordedAt = "2024-06-01T00:00:00.000Z", quantity = "0.5"): NewEvent[] {
   const ctx = (writer: "feed" | "exec" | "session") => ({ root: "cf", sessionId, writer, recordedAt });
-  const candle = { ...contractCandle("cf", sessionId, 0), recordedAt };
+  const candle = { ...sampleCandle("cf", sessionId, 0), recordedAt };
   const orderId = `${sessionId}-order-1`;
   const submitted = createEvent(
     ctx("exec"),

@@ -3,7 +3,7 @@ import { eventCatalog } from "../catalog/event-catalog.ts";
 import type { NewEvent } from "../envelope/event-envelope.ts";
 import { ValidationError } from "../errors/cryptofunk-error.ts";
 import { createEvent } from "../factory/create-event.ts";
-import { contractCandle } from "../log/event-log-contract.ts";
+import { sampleCandle } from "../testing/sample-candle.ts";
 import {
   decodeEvent,
   encodeEvent,
@@ -13,7 +13,7 @@ import {
   validateNewEvent,
 } from "./event-codec.ts";
 
-const candle = contractCandle("cf", "s1", 0);
+const candle = sampleCandle("cf", "s1", 0);
 const json = (value: unknown) => JSON.stringify(value);
 const reasonOf = (payload: Uint8Array | string, subject = candle.subject) => {
   const r = decodeEvent(payload, 7, subject);

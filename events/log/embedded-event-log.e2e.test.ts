@@ -13,18 +13,11 @@ const url = (p: string) => pathToFileURL(resolve(root, p)).href;
 /** A writer process that appends batches to the file until it is killed. */
 const writerScript = (file: string) => `
 import { createEmbeddedEventLog } from ${JSON.stringify(url("events/log/embedded-event-log.ts"))};
-import { createEvent } from ${JSON.stringify(url("events/factory/create-event.ts"))};
-const ctx = { root: "cf", sessionId: "s1", writer: "feed", recordedAt: "2024-06-01T00:00:00.000Z" };
-const candle = (i) => {
-  const t = (k) => new Date(Date.UTC(2024, 0, 1) + k * 60_000).toISOString();
-  const data = { symbol: "BTC/USDT", timeframe: "1m", openTime: t(i), closeTime: t(i + 1), open: "100.5",
-    high: "102", low: "99", close: "101.25", volume: "12.5", sourceBars: 1 };
-  return createEvent(ctx, { type: "CandleClosed", at: t(i + 1), data }, null, i);
-};
+import { sampleCandle } from ${JSON.stringify(url("events/testing/sample-candle.ts"))};
 const log = createEmbeddedEventLog({ file: ${JSON.stringify(file)} });
 let last = await log.lastSeq("cf.s1.feed");
 for (let i = last; ; i += 250) {
-  const batch = Array.from({ length: 250 }, (_, k) => candle(i + k));
+  const batch = Array.from({ length: 250 }, (_, k) => sampleCandle("cf", "s1", i + k));
   last = log.appendSync("cf.s1.feed", batch, { expectedLastSeq: last }).lastSeq;
   if (i === 0) process.stdout.write("writing\\n");
 }

@@ -3,9 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CorruptError } from "../errors/cryptofunk-error.ts";
+import { sampleCandle } from "../testing/sample-candle.ts";
 import type { RecoveryReport } from "./embedded-event-log.ts";
 import { createEmbeddedEventLog } from "./embedded-event-log.ts";
-import { contractCandle, eventLogContract } from "./event-log-contract.ts";
+import { eventLogContract } from "./event-log-contract.ts";
 
 eventLogContract("embedded, in memory", async () => {
   const log = createEmbeddedEventLog({ root: "tmem" });
@@ -33,7 +34,7 @@ describe("embedded event log file", () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  const events = Array.from({ length: 5 }, (_, i) => contractCandle("cf", "s1", i));
+  const events = Array.from({ length: 5 }, (_, i) => sampleCandle("cf", "s1", i));
   const subject = "cf.s1.feed";
   const write = async () => {
     const log = createEmbeddedEventLog({ file });
@@ -56,7 +57,7 @@ describe("embedded event log file", () => {
     expect(log.readAll(subject).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
     const retry = await log.append(subject, events.slice(0, 1), { expectedLastSeq: 0 });
     expect(retry.duplicates).toBe(1);
-    await log.append(subject, [contractCandle("cf", "s1", 5)], { expectedLastSeq: 5 });
+    await log.append(subject, [sampleCandle("cf", "s1", 5)], { expectedLastSeq: 5 });
     await log.close();
     expect(reopen().log.size).toBe(6);
   });

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AnyEvent, NewEvent, Writer } from "../envelope/event-envelope.ts";
 import { ConcurrencyError, hasErrorCode, ValidationError } from "../errors/cryptofunk-error.ts";
-import { createEvent } from "../factory/create-event.ts";
 import { sessionFilter, subjectFor } from "../subjects/subjects.ts";
+import { sampleCandle } from "../testing/sample-candle.ts";
 import type { EventLog } from "./event-log.ts";
 
 /** One log under test, fresh for each case: its own root (and, for JetStream, its own stream). */
@@ -11,40 +11,6 @@ export interface ContractLog {
   /** A second handle on the same log (another connection) for the concurrent-writer case; defaults to `log`. */
   readonly other?: EventLog;
   dispose(): Promise<void>;
-}
-
-const minute = 60_000;
-const epoch = Date.parse("2024-01-01T00:00:00.000Z");
-
-/** A valid CandleClosed for bar `i` written by `writer` of `sessionId`. */
-export function contractCandle(
-  root: string,
-  sessionId: string,
-  i: number,
-  writer: Writer = "feed",
-): NewEvent {
-  const open = 100 + (i % 50);
-  return createEvent(
-    { root, sessionId, writer, recordedAt: "2024-06-01T00:00:00.000Z" },
-    {
-      type: "CandleClosed",
-      at: new Date(epoch + (i + 1) * minute).toISOString(),
-      data: {
-        symbol: "BTC/USDT",
-        timeframe: "1m",
-        openTime: new Date(epoch + i * minute).toISOString(),
-        closeTime: new Date(epoch + (i + 1) * minute).toISOString(),
-        open: `${open}.5`,
-        high: `${open + 2}`,
-        low: `${open - 1}`,
-        close: `${open + 1}.25`,
-        volume: "12.5",
-        sourceBars: 1,
-      },
-    },
-    null,
-    i,
-  );
 }
 
 /** Collects an async iterable into an array. */
@@ -80,7 +46,7 @@ export function eventLogContract(name: string, makeLog: () => Promise<ContractLo
     const sid = "s1";
     const feed = () => subjectFor(log.root, sid, "feed");
     const candles = (n: number, writer: Writer = "feed", start = 0) =>
-      Array.from({ length: n }, (_, i) => contractCandle(log.root, sid, start + i, writer));
+      Array.from({ length: n }, (_, i) => sampleCandle(log.root, sid, start + i, writer));
 
     beforeEach(async () => {
       h = await makeLog();

@@ -13,8 +13,9 @@ import {
   ValidationError,
 } from "../errors/cryptofunk-error.ts";
 import { sessionFilter, subjectFor } from "../subjects/subjects.ts";
+import { sampleCandle } from "../testing/sample-candle.ts";
 import type { InvalidMessage } from "./event-log.ts";
-import { collect, contractCandle, eventLogContract } from "./event-log-contract.ts";
+import { collect, eventLogContract } from "./event-log-contract.ts";
 import type { JetStreamEventLog, JetStreamEventLogOptions } from "./jetstream-event-log.ts";
 import { createJetStreamEventLog } from "./jetstream-event-log.ts";
 import { hasCapability } from "./nats-capabilities.ts";
@@ -146,7 +147,7 @@ describe("JetStream event log, beyond the contract", () => {
     nc.publish(feed, "this is not json {");
     await js.publish(feed, new Uint8Array([0xff, 0xfe, 0x00]));
     await js.publish(feed, JSON.stringify({ hello: "world" }));
-    const good = contractCandle(root, sid, 0);
+    const good = sampleCandle(root, sid, 0);
     await log.append(feed, [good], { expectedLastSeq: await log.lastSeq(feed) });
     await reading;
     await sub.close();
@@ -195,7 +196,7 @@ describe("JetStream event log, beyond the contract", () => {
   it("recognises a retry beyond the duplicate window by reading the subject, and completes a partial append", async () => {
     const log = await open({ duplicateWindowMs: 200 });
     const feed = subjectFor(root, "s1", "feed");
-    const events = Array.from({ length: 6 }, (_, i) => contractCandle(root, "s1", i));
+    const events = Array.from({ length: 6 }, (_, i) => sampleCandle(root, "s1", i));
     const first = await log.append(feed, events.slice(0, 3), { expectedLastSeq: 0 });
     // Only the first of the next batch made it before a (simulated) crash.
     const partial = await log.append(feed, events.slice(3, 4), { expectedLastSeq: first.lastSeq });
@@ -208,7 +209,7 @@ describe("JetStream event log, beyond the contract", () => {
     expect(resumed.seqs[0]).toBe(partial.seqs[0]);
     expect((await collect(log.read(feed))).map((e) => e.id)).toEqual(events.map((e) => e.id));
 
-    const rival = contractCandle(root, "s1", 99);
+    const rival = sampleCandle(root, "s1", 99);
     await expect(log.append(feed, [rival], { expectedLastSeq: first.lastSeq })).rejects.toBeInstanceOf(
       ConcurrencyError,
     );
@@ -216,7 +217,7 @@ describe("JetStream event log, beyond the contract", () => {
 
   it("refuses a subject outside its root", async () => {
     const log = await open();
-    const e = contractCandle("elsewhere", "s1", 0);
+    const e = sampleCandle("elsewhere", "s1", 0);
     await expect(log.append(e.subject, [e])).rejects.toBeInstanceOf(ValidationError);
   });
 });

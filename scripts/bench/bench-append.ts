@@ -12,12 +12,11 @@ import { randomBytes } from "node:crypto";
 import { jetstream, jetstreamManager, type PubAck } from "@nats-io/jetstream";
 import { headers, type MsgHdrs } from "@nats-io/nats-core";
 import {
-  createEvent,
   createJetStreamEventLog,
   type EventLog,
   encodeEvent,
   type NewEvent,
-  subjectFor,
+  sampleCandle,
 } from "../../events/index.ts";
 import { connectNats } from "../../infra/connections/nats-connection.ts";
 
@@ -28,36 +27,10 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
 /** Events per interleaved chunk (the two sides alternate chunk by chunk). */
 const singleChunk = 250;
 const batchChunk = 2_500;
-const minute = 60_000;
-const epoch = Date.parse("2024-01-01T00:00:00.000Z");
 
 function candles(root: string, sessionId: string, n: number): NewEvent[] {
-  const ctx = { root, sessionId, writer: "feed" as const, recordedAt: new Date().toISOString() };
-  return Array.from({ length: n }, (_, i) => {
-    const t = (k: number) => new Date(epoch + k * minute).toISOString();
-    const p = 100 + (i % 50);
-    return createEvent(
-      ctx,
-      {
-        type: "CandleClosed",
-        at: t(i + 1),
-        data: {
-          symbol: "BTC/USDT",
-          timeframe: "1m",
-          openTime: t(i),
-          closeTime: t(i + 1),
-          open: `${p}.5`,
-          high: `${p + 2}`,
-          low: `${p - 1}`,
-          close: `${p + 1}.25`,
-          volume: "12.5",
-          sourceBars: 1,
-        },
-      },
-      null,
-      i,
-    );
-  });
+  const recordedAt = new Date().toISOString();
+  return Array.from({ length: n }, (_, i) => sampleCandle(root, sessionId, i, "feed", recordedAt));
 }
 
 /** A message exactly as the port would send it; the raw side builds it inside its timed loop. */
