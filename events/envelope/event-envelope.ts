@@ -13,6 +13,7 @@ export type Writer =
   | "orchestrator"
   | "risk"
   | "exec"
+  | "venue"
   | "control"
   | "dlq"
   | "audit"
@@ -21,7 +22,7 @@ export type Writer =
 export const writerSchema = z
   .string()
   .regex(
-    /^(session|feed|agent\.[a-z]+|orchestrator|risk|exec|control|dlq|audit|projector)$/,
+    /^(session|feed|agent\.[a-z]+|orchestrator|risk|exec|venue|control|dlq|audit|projector)$/,
     "unknown writer",
   );
 
