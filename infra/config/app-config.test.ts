@@ -83,7 +83,9 @@ describe("loadConfig", () => {
       CRYPTOFUNK_ENV: "production",
       NATS_URL: "tls://nats:4222",
       DATABASE_URL: "postgres://u@db/cf?sslmode=verify-full&sslrootcert=/ca.pem",
+      NATS_CREDS: "/etc/cryptofunk/nats/user.creds",
     };
+    const paths = (env: NodeJS.ProcessEnv) => refused(() => loadConfig({ env })).issues.map((i) => i.path);
     it("accepts a complete production configuration", () => {
       expect(loadConfig({ env: ok }).env).toBe("production");
     });
@@ -91,6 +93,38 @@ describe("loadConfig", () => {
       expect(
         refused(() => loadConfig({ env: { ...ok, NATS_URL: "nats://nats:4222" } })).issues[0]?.path,
       ).toBe("nats.tls");
+    });
+    it("requires the NATS URL and the database URL", () => {
+      const { NATS_URL: _n, DATABASE_URL: _d, ...rest } = ok;
+      expect(paths(rest)).toEqual(["nats.url", "database.url"]);
+    });
+    it("accepts TLS to NATS from a CA with a nats:// URL (the client upgrades)", () => {
+      expect(
+        loadConfig({ env: { ...ok, NATS_URL: "nats://nats:4222", NATS_TLS_CA: "/ca.pem" } }).nats.tls,
+      ).toEqual({
+        ca: "/ca.pem",
+      });
+    });
+    it("requires NATS authentication, accepting each kind of credential", () => {
+      const { NATS_CREDS: _c, ...none } = ok;
+      expect(paths(none)).toEqual(["nats.auth"]);
+      expect(paths({ ...none, NATS_USER: "cryptofunk" })).toEqual(["nats.auth"]);
+      const secret = file("nats-secret", "a-long-enough-nats-secret");
+      for (const creds of [
+        { NATS_USER: "cryptofunk", NATS_PASSWORD_FILE: secret },
+        { NATS_TOKEN_FILE: secret },
+        { NATS_NKEY_SEED_FILE: secret },
+        { NATS_TLS_CERT: "/tls.crt", NATS_TLS_KEY: "/tls.key" },
+      ]) {
+        expect(loadConfig({ env: { ...none, ...creds } }).env).toBe("production");
+      }
+    });
+    it("requires the CA of the Postgres server (DATABASE_SSL_CA or sslrootcert)", () => {
+      const url = "postgres://u@db/cf?sslmode=verify-full";
+      expect(paths({ ...ok, DATABASE_URL: url })).toEqual(["database.sslCa"]);
+      expect(
+        loadConfig({ env: { ...ok, DATABASE_URL: url, DATABASE_SSL_CA: "/ca.pem" } }).database.sslCa,
+      ).toBe("/ca.pem");
     });
     it("requires sslmode=verify-full", () => {
       const e = refused(() =>
@@ -107,6 +141,25 @@ describe("loadConfig", () => {
       expect(refused(() => loadConfig({ env: { ...ok, NATS_PASSWORD: "changeme" } })).issues[0]?.path).toBe(
         "nats.pass",
       );
+    });
+    it("refuses short secrets", () => {
+      const short = file("short", "eleven-char");
+      expect(paths({ ...ok, NATS_TOKEN_FILE: short })).toEqual(["nats.token"]);
+    });
+    it("refuses a placeholder or short password in DATABASE_URL", () => {
+      const url = (pw: string) => `postgres://cf:${pw}@db/cf?sslmode=verify-full&sslrootcert=/ca.pem`;
+      expect(paths({ ...ok, DATABASE_URL: url("changeme") })).toEqual(["database.url"]);
+      expect(paths({ ...ok, DATABASE_URL: url("short") })).toEqual(["database.url"]);
+      expect(loadConfig({ env: { ...ok, DATABASE_URL: url("a%40long-database-password") } }).env).toBe(
+        "production",
+      );
+    });
+    it("accepts exchange credentials from secret-backed variables the chart marks", () => {
+      const env = { ...ok, EXCHANGE_SECRET: "a-very-long-secret-value" };
+      expect(paths(env)).toEqual(["exchange.secret"]);
+      expect(
+        loadConfig({ env: { ...env, CRYPTOFUNK_SECRETS_FROM_SECRET_STORE: "true" } }).exchange.secret,
+      ).toBe("a-very-long-secret-value");
     });
     it("refuses exchange credentials from plain environment variables", () => {
       const e = refused(() => loadConfig({ env: { ...ok, EXCHANGE_SECRET: "a-very-long-secret-value" } }));

@@ -202,7 +202,8 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
 const placeholder = /^(changeme|change-me|secret|password|example|placeholder|todo|xxx+|test|admin)$/i;
 
 /**
- * The production rules (DESIGN §11): TLS to NATS and Postgres (verify-full with a CA), authentication on, no
+ * The production rules (DESIGN §11): TLS to NATS and Postgres (verify-full with a CA), authentication on (gateway
+ * and NATS), no
  * placeholder or short secrets, exchange credentials only from files or secret-backed variables.
  */
 export function productionIssues(
@@ -216,6 +217,20 @@ export function productionIssues(
   else if (!url.startsWith("tls://") && config.nats.tls?.ca === undefined) {
     issues.push({ path: "nats.tls", message: "production requires TLS to NATS (tls:// URL or NATS_TLS_CA)" });
   }
+  const n = config.nats;
+  const natsAuthenticated =
+    (n.user !== undefined && n.pass !== undefined) ||
+    n.token !== undefined ||
+    n.nkeySeed !== undefined ||
+    n.credsFile !== undefined ||
+    (n.tls?.cert !== undefined && n.tls.key !== undefined);
+  if (!natsAuthenticated) {
+    issues.push({
+      path: "nats.auth",
+      message:
+        "production requires NATS authentication (NATS_USER+NATS_PASSWORD, NATS_TOKEN, NATS_NKEY_SEED, NATS_CREDS or a client certificate)",
+    });
+  }
   const db = config.database.url;
   if (db === undefined)
     issues.push({ path: "database.url", message: "required in production (DATABASE_URL)" });
@@ -227,6 +242,10 @@ export function productionIssues(
         message: `production requires sslmode=verify-full (found ${mode ?? "none"})`,
       });
     }
+    const dbPassword = /^[a-z]+:\/\/[^:/@]*:([^@]*)@/i.exec(db)?.[1];
+    if (dbPassword !== undefined && weakSecret(decodeURIComponent(dbPassword))) {
+      issues.push({ path: "database.url", message: "placeholder or short password in DATABASE_URL" });
+    }
     if (config.database.sslCa === undefined && !/[?&]sslrootcert=/.test(db)) {
       issues.push({ path: "database.sslCa", message: "production requires the CA of the Postgres server" });
     }
@@ -236,7 +255,7 @@ export function productionIssues(
   for (const path of secretPaths) {
     const value = getPath(config as unknown as Record<string, unknown>, path);
     if (typeof value !== "string") continue;
-    if (placeholder.test(value) || value.length < 12) {
+    if (weakSecret(value)) {
       issues.push({
         path,
         message: "placeholder or short secret (at least 12 characters, not a placeholder)",
@@ -253,6 +272,10 @@ export function productionIssues(
     }
   }
   return issues;
+}
+
+function weakSecret(value: string): boolean {
+  return placeholder.test(value) || value.length < 12;
 }
 
 function configError(issues: readonly ValidationIssue[], what = "invalid configuration"): ConfigError {

@@ -93,6 +93,7 @@ const nkeyUser = nkeys.createUser();
 const password = "correct-horse-battery-staple";
 const token = "s.9f2c71e0b4a84d5f8a1e";
 let credsFile: string;
+let strangerCredsFile: string;
 
 beforeAll(async () => {
   tls = makeSelfSignedTls(dir);
@@ -113,11 +114,17 @@ beforeAll(async () => {
     limits: { ...unlimited, imports: -1, exports: -1, wildcards: true, conn: -1, leaf: -1 },
   });
   const userJwt = natsJwt(account, user.getPublicKey(), { type: "user", pub: {}, sub: {}, ...unlimited });
-  credsFile = file(
-    "user.creds",
-    `-----BEGIN NATS USER JWT-----\n${userJwt}\n------END NATS USER JWT------\n\n` +
-      `-----BEGIN USER NKEY SEED-----\n${new TextDecoder().decode(user.getSeed())}\n------END USER NKEY SEED------\n`,
-  );
+  const creds = (name: string, jwt: string, seed: Uint8Array) =>
+    file(
+      name,
+      `-----BEGIN NATS USER JWT-----\n${jwt}\n------END NATS USER JWT------\n\n` +
+        `-----BEGIN USER NKEY SEED-----\n${new TextDecoder().decode(seed)}\n------END USER NKEY SEED------\n`,
+    );
+  credsFile = creds("user.creds", userJwt, user.getSeed());
+  // A well-formed creds file whose account the server never heard of.
+  const stranger = nkeys.createUser();
+  const strangerJwt = natsJwt(nkeys.createAccount(), stranger.getPublicKey(), { type: "user", ...unlimited });
+  strangerCredsFile = creds("stranger.creds", strangerJwt, stranger.getSeed());
   operatorUrl = await startNats(
     "operator",
     `operator: "${operatorJwt}"\nresolver: MEMORY\nresolver_preload: { ${account.getPublicKey()}: "${accountJwt}" }`,
@@ -166,7 +173,9 @@ describe("production NATS: TLS with a private CA and every kind of credential", 
 
   it("a creds file (NATS_CREDS) against an operator-mode server", async () => {
     expect(await roundTrip(productionEnv(operatorUrl, { NATS_CREDS: credsFile }))).toBeTruthy();
-    await expect(roundTrip(productionEnv(operatorUrl, {}))).rejects.toThrow(/authoriz/i);
+    await expect(roundTrip(productionEnv(operatorUrl, { NATS_CREDS: strangerCredsFile }))).rejects.toThrow(
+      /authoriz/i,
+    );
   });
 
   it("without the CA the self-signed server certificate is refused", async () => {

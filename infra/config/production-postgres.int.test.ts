@@ -95,6 +95,7 @@ async function connect(url: string, extra: Record<string, string> = {}) {
     env: {
       CRYPTOFUNK_ENV: "production",
       NATS_URL: "tls://nats.internal:4222",
+      NATS_CREDS: "/etc/cryptofunk/nats/user.creds",
       DATABASE_URL_FILE: urlFile,
       DATABASE_SSL_CA: tls.caFile,
       ...extra,
@@ -149,6 +150,7 @@ describe("production Postgres: sslmode=verify-full with the CA", () => {
         env: {
           CRYPTOFUNK_ENV: "production",
           NATS_URL: "tls://nats.internal:4222",
+          NATS_CREDS: "/etc/cryptofunk/nats/user.creds",
           DATABASE_URL: url("localhost").replace("verify-full", "require"),
           DATABASE_SSL_CA: tls.caFile,
         },
