@@ -15,6 +15,7 @@ import {
   ValidationError,
 } from "../../../events/index.ts";
 import { loadCandleFile } from "../../loaders/candle-file-loader.ts";
+import { cliContext } from "../cli-context.ts";
 
 interface CheckBiasOptions {
   readonly agent: string;
@@ -47,7 +48,8 @@ export function registerCheckBiasCommand(program: Command): void {
     .option("--cuts <n>", "random cut points for the look-ahead check", "50")
     .option("--seed <n>", "seed of the cut points", "1")
     .option("--json", "print the report as JSON")
-    .action(async (opts: CheckBiasOptions) => {
+    .action(async (opts: CheckBiasOptions, cmd: Command) => {
+      cliContext(cmd); // an entry point like any other: a bad configuration stops it, named
       if (!(agentNames as readonly string[]).includes(opts.agent)) {
         throw new ValidationError(`unknown agent "${opts.agent}" (one of ${agentNames.join(", ")})`);
       }
