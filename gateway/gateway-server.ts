@@ -73,7 +73,8 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   const config = resolveGatewayConfig(deps.config);
   const now = deps.now ?? (() => new Date());
   const app = fastify({
-    logger: deps.logger ?? false,
+    // fastify 5 takes a ready pino instance as loggerInstance.
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     bodyLimit: config.bodyLimitBytes,
     trustProxy: trustProxyOption(config.trustedProxies),
     exposeHeadRoutes: false,

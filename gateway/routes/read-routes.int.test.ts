@@ -55,7 +55,7 @@ describe("read API", () => {
     expect(before.body.votes.length).toBeGreaterThan(0);
     const agents = before.body.votes.map((v: { agent: string }) => v.agent);
     expect(agents).toEqual([...agents].sort());
-    const put = (body: unknown) =>
+    const put = (body: Record<string, unknown>) =>
       f.app.inject({
         method: "PUT",
         url: `${url}/feedback`,

@@ -2,6 +2,8 @@ import { Command, CommanderError } from "commander";
 import { hasErrorCode } from "../../events/index.ts";
 import { registerCheckBiasCommand } from "./commands/check-bias-command.ts";
 import { registerDemoCommand } from "./commands/demo-command.ts";
+import { registerGatewayCommand } from "./commands/gateway-command.ts";
+import { registerKeysCommand } from "./commands/keys-command.ts";
 import { registerLogCommand } from "./commands/log-command.ts";
 import { registerMigrateCommand } from "./commands/migrate-command.ts";
 import { registerProjectionsCommand } from "./commands/projections-command.ts";
@@ -24,6 +26,8 @@ export function buildProgram(): Command {
   registerMigrateCommand(program);
   registerProjectorCommand(program);
   registerProjectionsCommand(program);
+  registerGatewayCommand(program);
+  registerKeysCommand(program);
   return program;
 }
 
