@@ -14,6 +14,22 @@ export { createReversionAgentSpec, reversionAgent, reversionLogic } from "./agen
 export { createSentimentAgentSpec, sentimentAgent, sentimentLogic } from "./agents/sentiment-agent.ts";
 export { createTechnicalAgentSpec, technicalAgent, technicalLogic } from "./agents/technical-agent.ts";
 export { createTrendAgentSpec, trendAgent, trendLogic } from "./agents/trend-agent.ts";
+// execution (live venue: intents out, the venue gateway's answers in)
+export type {
+  LiveExecutionConfig,
+  LiveExecutionState,
+  LiveOrder,
+  LiveProtection,
+} from "./execution/live-execution.ts";
+export {
+  createLiveExecutionSpec,
+  createLiveExecutionState,
+  decideLiveExecution,
+  liveExecutionAccepts,
+  liveExecutionConfig,
+  liveExecutionMachine,
+  venueWriter,
+} from "./execution/live-execution.ts";
 // execution (paper venue)
 export {
   createPaperExecutionSpec,
