@@ -1,7 +1,9 @@
 import type { Command } from "commander";
+import { sql } from "kysely";
 import { createProjector, defaultNamespace, migrateUp } from "../../../projections/index.ts";
 import { createDatabase, databaseOptionsFromConfig } from "../../connections/database.ts";
 import { openEventLog } from "../../connections/open-event-log.ts";
+import { startHealthServer } from "../../runtime/health-server.ts";
 import { cliContext } from "../cli-context.ts";
 
 /** `cryptofunk projector`: folds the event log into the read model continuously (exactly once per event). */
@@ -13,6 +15,7 @@ export function registerProjectorCommand(program: Command): void {
     .option("--batch-size <n>", "events per transaction", "500")
     .option("--migrate", "run `migrate up` first")
     .option("--embedded", "read the embedded log even when NATS is reachable")
+    .option("--health-port <n>", "port of /healthz and /readyz (0 = none)", "0")
     .action(async (opts, cmd: Command) => {
       const { config, logger } = cliContext(cmd);
       const layout = { namespace: opts.namespace as string };
@@ -29,6 +32,19 @@ export function registerProjectorCommand(program: Command): void {
         },
         onBatch: (b) => logger.debug(b, "projector: batch committed"),
       });
+      // Probes (Kubernetes): ready while the log and the database answer a round trip.
+      const healthPort = Number(opts.healthPort);
+      const health =
+        healthPort > 0
+          ? await startHealthServer(healthPort, {
+              "event-log": async () => {
+                await opened.log.lastSeq(`${config.nats.root}.health.probe`);
+              },
+              database: async () => {
+                await sql`select 1`.execute(handle.db);
+              },
+            })
+          : null;
       const stop = () => void projector.stop();
       process.once("SIGINT", stop);
       process.once("SIGTERM", stop);
@@ -40,6 +56,7 @@ export function registerProjectorCommand(program: Command): void {
         await projector.run();
       } finally {
         logger.info(projector.totals, "projector stopped");
+        health?.close();
         await opened.close();
         await handle.close();
       }
