@@ -2,6 +2,7 @@ import { z } from "zod";
 import { NotFoundError, symbol, token, tradeAction } from "../../events/index.ts";
 import {
   agentStatus,
+  auditKinds,
   decisionsNeedingReview,
   equityCurve,
   explainOrder,
@@ -318,7 +319,7 @@ export function registerReadRoutes(app: GatewayApp, ctx: GatewayContext): void {
         tags: ["admin"],
         querystring: pageQuery.extend(timeRange.shape).extend({
           sessionId: token.optional().describe("a session, or `system` for keys, auth and rate limits"),
-          kind: z.string().max(50).optional(),
+          kind: z.enum(auditKinds).optional(),
           outcome: z.string().max(50).optional(),
           correlationId: id.optional(),
         }),
