@@ -28,6 +28,7 @@ export {
   liveExecutionAccepts,
   liveExecutionConfig,
   liveExecutionMachine,
+  localVenue,
   venueWriter,
 } from "./execution/live-execution.ts";
 // execution (paper venue)

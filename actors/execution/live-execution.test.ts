@@ -155,7 +155,7 @@ describe("live execution (pure): intents out, exchange answers in", () => {
       .given()
       .when(approved("d1", "sell", "1", 1, { reduceOnly: true }))
       .then([
-        { type: "OrderSubmitted", data: { reduceOnly: true } },
+        { type: "OrderSubmitted", data: { reduceOnly: true, venue: "local" } },
         {
           type: "OrderRejected",
           data: { orderId: orderOf("d1"), reason: "reduce-only: no position to reduce" },

@@ -10,7 +10,7 @@ import {
 import { type DeciderStep, deciderMachine } from "../risk/decider-machine.ts";
 import type { ActorSpec } from "../runtime/machine-driver.ts";
 import type { SessionSetup } from "../session/session-setup.ts";
-import { dec, decimalText, type ExactDecimal } from "./exact-decimal.ts";
+import { dec, decimalText, ExactDecimal } from "./exact-decimal.ts";
 import { roundPrice, roundQuantity } from "./fill-model.ts";
 import {
   applyFill,
@@ -85,6 +85,9 @@ export const liveExecutionAccepts: readonly EventType[] = [
   "OrderCancelled",
 ];
 
+/** The venue of an order refused by the machine itself: no gateway sends it (DESIGN §8: nothing unsafe leaves). */
+export const localVenue = "local";
+
 /** The writer whose order answers count: the venue gateway's (DESIGN §8: every exchange answer is an event). */
 export const venueWriter = "venue";
 
@@ -153,7 +156,7 @@ export function onLiveRiskApproved(
     c.allowShort,
   );
   const wanted = dec(data.quantity);
-  const quantity = roundQuantity(cap !== null && cap.lt(wanted) ? cap : wanted, c.quantityDecimals);
+  const quantity = roundQuantity(cap === null ? wanted : ExactDecimal.min(cap, wanted), c.quantityDecimals);
   const asLimit = c.entryOrderType === "limit" && !data.reduceOnly;
   const offset = dec(c.limitOffsetBps).div(10_000);
   const limitPrice = asLimit
@@ -185,11 +188,7 @@ export function onLiveRiskApproved(
           },
         }),
   };
-  const intent: AnyEventDraft = {
-    type: "OrderSubmitted",
-    at,
-    data: submitted(c, order, asLimit ? "limit" : "market", data.reduceOnly, limitPrice),
-  };
+  const intent = submitted(c, order, asLimit ? "limit" : "market", data.reduceOnly, limitPrice);
   const refusal = state.ended
     ? "market data ended"
     : data.symbol !== c.symbol
@@ -202,15 +201,21 @@ export function onLiveRiskApproved(
             : "short selling disabled"
           : `quantity ${data.quantity} rounds to 0 at ${c.quantityDecimals} decimals`;
   if (refusal !== null) {
-    // Refused here, before any venue sees it: the gateway finds the answer recorded and sends nothing.
+    // Refused here: addressed to no venue, so no gateway ever sends it, whatever order it reads these two in.
     const rejected: AnyEventDraft = {
       type: "OrderRejected",
       at,
       data: { orderId, clientOrderId: order.clientOrderId, reason: refusal },
     };
-    return { context: state, outputs: [intent, rejected] };
+    return {
+      context: state,
+      outputs: [{ type: "OrderSubmitted", at, data: { ...intent, venue: localVenue } }, rejected],
+    };
   }
-  return { context: { ...state, orders: { ...state.orders, [orderId]: order } }, outputs: [intent] };
+  return {
+    context: { ...state, orders: { ...state.orders, [orderId]: order } },
+    outputs: [{ type: "OrderSubmitted", at, data: intent }],
+  };
 }
 
 /** A reduce-only market order closing a whole position (flatten, a stop or a take-profit hit). */
