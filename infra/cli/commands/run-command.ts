@@ -24,6 +24,7 @@ import { createProgressReporter } from "../../session/progress-reporter.ts";
 import { planSession } from "../../session/session-planner.ts";
 import { cliContext } from "../cli-context.ts";
 import { formatSummary } from "./demo-command.ts";
+import { runLive } from "./live-run.ts";
 
 /** Reads a strategy file (YAML or JSON); a bad one stops with the field named. */
 export function readStrategyFile(path: string | undefined): Record<string, unknown> {
@@ -52,6 +53,9 @@ export function registerRunCommand(program: Command): void {
     .option("--synthetic <bars>", "use the seeded synthetic market with this many bars")
     .option("--seed <s>", "seed of the synthetic market", "42")
     .option("--exchange <id>", "live market data from an exchange (ccxt id)")
+    .option("--exchange-url <url>", "live: point the exchange's REST URLs here (a proxy or a local exchange)")
+    .option("--polls <n>", "live: stop after this many market polls (default: until interrupted)")
+    .option("--poll-interval <ms>", "live: between market polls (default 5000)")
     .option("--symbol <symbol>", "market symbol", "BTC/USDT")
     .option("--timeframe <tf>", "strategy timeframe: 1m 5m 15m 1h 4h 1d", "1m")
     .option("--strategy <file>", "strategy file (YAML or JSON); defaults fill the rest")
@@ -61,15 +65,7 @@ export function registerRunCommand(program: Command): void {
     .option("--json", "print the summary as one JSON object")
     .action(async (opts, cmd: Command) => {
       const { config, logger } = cliContext(cmd);
-      if (opts.mode === "live") {
-        if (!config.gateway.liveTrading) {
-          throw new UnsupportedError(
-            "live trading is off: set LIVE_TRADING=true and exchange credentials (files)",
-          );
-        }
-        throw new UnsupportedError("live execution is not available in this build: run --mode paper");
-      }
-      if (opts.mode !== "paper") {
+      if (opts.mode !== "paper" && opts.mode !== "live") {
         throw new ValidationError(`--mode must be paper or live, got ${opts.mode}`, [
           { path: "--mode", message: "invalid" },
         ]);
@@ -79,6 +75,33 @@ export function registerRunCommand(program: Command): void {
         throw new ValidationError(`--timeframe must be one of 1m 5m 15m 1h 4h 1d`, [
           { path: "--timeframe", message: "invalid" },
         ]);
+      }
+      if (opts.mode === "live") {
+        if (opts.data !== undefined || opts.synthetic !== undefined) {
+          throw new ValidationError(
+            "a live session trades on the exchange's own market: use --exchange <id>",
+            [{ path: "--exchange", message: "live takes no --data or --synthetic" }],
+          );
+        }
+        await runLive(
+          {
+            ...(opts.exchange === undefined ? {} : { exchange: opts.exchange }),
+            ...(opts.exchangeUrl === undefined ? {} : { exchangeUrl: opts.exchangeUrl }),
+            symbol: opts.symbol,
+            timeframe: tf.data,
+            cash: String(opts.cash),
+            strategy: readStrategyFile(opts.strategy),
+            strategyVersion: opts.strategy ?? "default",
+            ...(opts.polls === undefined ? {} : { polls: Number(opts.polls) }),
+            ...(opts.pollInterval === undefined ? {} : { pollIntervalMs: Number(opts.pollInterval) }),
+            embedded: opts.embedded === true,
+            detach: opts.detach === true,
+            json: opts.json === true,
+          },
+          config,
+          logger,
+        );
+        return;
       }
       const sources = [opts.data, opts.synthetic, opts.exchange].filter((x) => x !== undefined);
       if (sources.length !== 1) {
