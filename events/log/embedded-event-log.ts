@@ -104,7 +104,8 @@ export class EmbeddedEventLog implements EventLog {
       }
       this.remember(decoded.event);
       offset = nl + 1;
-      good = Buffer.byteLength(text.slice(0, offset), "utf8");
+      // Counted line by line: measuring the whole prefix each time made reopening a large file quadratic.
+      good += Buffer.byteLength(line, "utf8") + 1;
     }
     this.fd = openSync(file, "a+");
     if (reason !== null) {
