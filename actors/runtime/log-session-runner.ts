@@ -1,6 +1,7 @@
 import {
   type AnyEvent,
   type AnyEventDraft,
+  ConcurrencyError,
   createEvent,
   type EventLog,
   sessionFilter,
@@ -126,6 +127,9 @@ export async function runSessionOnLog(options: LogSessionOptions): Promise<LogSe
     }
     await waitFor("SessionStarted");
     const feedSubject = subjectFor(root, sessionId, "feed");
+    // On resume, the feed already on the log is the first `resumed.count` drafts (one append each, in order, fenced): skip
+    // them rather than re-append, which only the server's duplicate window would forgive.
+    const resumed = await storedFeed(log, feedSubject);
     let last = await log.lastSeq(feedSubject);
     let ordinal = 0;
     let bars = 0;
@@ -137,8 +141,15 @@ export async function runSessionOnLog(options: LogSessionOptions): Promise<LogSe
         null,
         ordinal++,
       );
-      const r = await log.append(feedSubject, [e], { expectedLastSeq: last });
-      last = Math.max(last, ...r.seqs);
+      if (ordinal === resumed.count && e.id !== resumed.lastId) {
+        throw new ConcurrencyError(
+          `session ${sessionId}: the feed on the log is not this session's feed (event ${ordinal} differs)`,
+        );
+      }
+      if (ordinal > resumed.count) {
+        const r = await log.append(feedSubject, [e], { expectedLastSeq: last });
+        last = Math.max(last, ...r.seqs);
+      }
       if (draft.type === "CandleClosed") {
         bars++;
         await waitFor(`settled:${draft.data.closeTime}`);
@@ -156,6 +167,17 @@ export async function runSessionOnLog(options: LogSessionOptions): Promise<LogSe
     await observer.close();
     await observing.catch(() => undefined);
   }
+}
+
+/** How many feed events the log holds, and the last one's id. */
+async function storedFeed(log: EventLog, subject: string) {
+  let count = 0;
+  let lastId = "";
+  for await (const e of log.read(subject)) {
+    count++;
+    lastId = e.id;
+  }
+  return { count, lastId };
 }
 
 function progressKey(e: AnyEvent): string | null {
