@@ -4,7 +4,7 @@ import {
   type SessionProgress,
   type SnapshotStore,
 } from "../../actors/index.ts";
-import type { AnyEventDraft, EventEnvelope, EventLog } from "../../events/index.ts";
+import { type AnyEventDraft, type EventEnvelope, type EventLog, subjectFor } from "../../events/index.ts";
 import type { Logger } from "../logging/create-logger.ts";
 import type { SessionLease, SessionLeases } from "./session-lease.ts";
 
@@ -24,6 +24,8 @@ export interface SessionWorkerOptions {
   readonly recordedAt: () => string;
   /** How often leases are renewed and lapsed sessions looked for (default 5 s; the lease TTL must be longer). */
   readonly renewEveryMs?: number;
+  /** Sessions this worker runs at once (default unlimited); the rest are left for other workers. */
+  readonly maxSessions?: number;
   readonly onProgress?: (sessionId: string, p: SessionProgress) => void;
 }
 
@@ -46,14 +48,32 @@ export async function startSessionWorker(options: SessionWorkerOptions): Promise
   const ended = new Set<string>();
   const running = new Map<string, { lease: SessionLease; done: Promise<void>; abort: AbortController }>();
   const finished: string[] = [];
+  const claiming = new Set<string>();
+  const capacity = options.maxSessions ?? Number.POSITIVE_INFINITY;
   let stopping = false;
 
   const tryClaim = async (sessionId: string) => {
-    if (stopping || running.has(sessionId) || ended.has(sessionId)) return;
+    if (stopping || running.has(sessionId) || claiming.has(sessionId) || ended.has(sessionId)) return;
+    if (running.size + claiming.size >= capacity) return;
     const created = known.get(sessionId);
     if (created === undefined) return;
+    claiming.add(sessionId);
+    try {
+      await claimAndRun(sessionId, created);
+    } finally {
+      claiming.delete(sessionId);
+    }
+  };
+
+  const claimAndRun = async (sessionId: string, created: EventEnvelope<"SessionCreated">) => {
     const lease = await leases.claim(sessionId);
     if (lease === null) return;
+    // A worker that just started may see a session's SessionCreated before its SessionStopped: never rerun one.
+    if (await hasStopped(log, sessionId)) {
+      ended.add(sessionId);
+      await lease.release();
+      return;
+    }
     logger.info({ sessionId, worker: options.workerId }, "claimed session");
     let plan: Awaited<ReturnType<SessionPlanner>>;
     try {
@@ -128,4 +148,11 @@ export async function startSessionWorker(options: SessionWorkerOptions): Promise
       await Promise.allSettled([...running.values()].map((r) => r.done));
     },
   };
+}
+
+async function hasStopped(log: EventLog, sessionId: string): Promise<boolean> {
+  for await (const e of log.read(subjectFor(log.root, sessionId, "session"))) {
+    if (e.type === "SessionStopped") return true;
+  }
+  return false;
 }

@@ -1,6 +1,6 @@
 import { hostname } from "node:os";
 import type { Command } from "commander";
-import { createJetStreamEventLog } from "../../../events/index.ts";
+import { createJetStreamEventLog, ValidationError } from "../../../events/index.ts";
 import { connectNats } from "../../connections/nats-connection.ts";
 import { natsOptions } from "../../connections/nats-options.ts";
 import { startHealthServer } from "../../runtime/health-server.ts";
@@ -18,9 +18,16 @@ export function registerWorkerCommand(program: Command): void {
     .option("--id <id>", "worker id (default host-pid)")
     .option("--health-port <n>", "port of /healthz and /readyz (0 = none)", "8081")
     .option("--lease-ms <ms>", "session lease time-to-live", "30000")
+    .option("--max-sessions <n>", "sessions run at once; the rest are left to other workers", "8")
     .action(async (opts, cmd: Command) => {
       const { config, logger } = cliContext(cmd);
       const workerId = opts.id ?? `${hostname()}-${process.pid}`;
+      const maxSessions = Number(opts.maxSessions);
+      if (!Number.isInteger(maxSessions) || maxSessions < 1) {
+        throw new ValidationError("--max-sessions takes a positive whole number", [
+          { path: "--max-sessions", message: "invalid" },
+        ]);
+      }
       const nc = await connectNats(natsOptions(config, `cryptofunk-worker-${workerId}`));
       const log = await createJetStreamEventLog({
         nc,
@@ -38,6 +45,7 @@ export function registerWorkerCommand(program: Command): void {
         logger: logger.child({ worker: workerId }),
         recordedAt: () => new Date().toISOString(),
         renewEveryMs: Math.max(500, Math.floor(leaseMs / 3)),
+        maxSessions,
         onProgress: (sessionId, p) => {
           if (p.bars % 500 === 0) logger.info({ sessionId, ...p }, "session progress");
         },
