@@ -3,13 +3,12 @@ import {
   type ActorSpec,
   createLiveExecutionSpec,
   createSessionActors,
+  type LogSessionOptions,
   type LogSessionResult,
   runSessionOnLog,
-  type SessionProgress,
   type SessionSetup,
-  type SnapshotStore,
 } from "../../actors/index.ts";
-import type { AnyEventDraft, EventLog } from "../../events/index.ts";
+import type { AnyEventDraft } from "../../events/index.ts";
 import { type GatewayExit, type LiveVenueGateway, startLiveVenueGateway } from "./live-venue-gateway.ts";
 import type { VenuePolicyOptions } from "./venue-policy.ts";
 
@@ -20,20 +19,12 @@ export function createLiveSessionActors(setup: SessionSetup, venue: string): Act
   );
 }
 
-export interface LiveSessionOptions {
-  readonly log: EventLog;
+export interface LiveSessionOptions extends Omit<LogSessionOptions, "sessionId" | "specs"> {
   readonly setup: SessionSetup;
   /** A ccxt exchange with credentials: orders go there. */
   readonly exchange: Exchange;
   /** The venue's name in the events (default the exchange id). */
   readonly venue?: string;
-  /** Market inputs (a live ccxt feed in production); it ends with MarketDataEnded. */
-  readonly feed: Iterable<AnyEventDraft> | AsyncIterable<AnyEventDraft>;
-  readonly snapshots: SnapshotStore;
-  readonly recordedAt: () => string;
-  readonly onProgress?: (p: SessionProgress) => void;
-  readonly signal?: AbortSignal;
-  readonly stallTimeoutMs?: number;
   readonly gateway?: { readonly pollIntervalMs?: number; readonly policy?: VenuePolicyOptions };
   /** Before the feed's end goes in, wait this long for open orders' answers (default 30 s). */
   readonly settleTimeoutMs?: number;
@@ -72,16 +63,12 @@ export async function runLiveSession(options: LiveSessionOptions): Promise<LiveS
     }
   }
   try {
+    const { setup: _setup, exchange: _exchange, venue: _venue, gateway: _gateway, ...session } = options;
     const result = await runSessionOnLog({
-      log,
+      ...session,
       sessionId: setup.sessionId,
       specs: createLiveSessionActors(setup, venue),
       feed: feed(),
-      snapshots: options.snapshots,
-      recordedAt: options.recordedAt,
-      ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
-      ...(options.stallTimeoutMs === undefined ? {} : { stallTimeoutMs: options.stallTimeoutMs }),
     });
     return { ...result, gateway: await gateway.stop() };
   } finally {

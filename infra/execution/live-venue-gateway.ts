@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { type Exchange, ExchangeError, type Order, OrderNotFound, type Trade } from "ccxt";
 import type { IPolicy, IRetryContext } from "cockatiel";
+import type { HostExit } from "../../actors/index.ts";
 import {
   type AnyEvent,
   ConcurrencyError,
@@ -39,11 +40,8 @@ export interface LiveVenueGatewayOptions {
   readonly onError?: (error: unknown, orderId: string) => void;
 }
 
-export type GatewayExit =
-  | { readonly reason: "stopped" }
-  | { readonly reason: "session-ended" }
-  | { readonly reason: "fenced"; readonly error: FencedError }
-  | { readonly reason: "failed"; readonly error: unknown };
+/** How a gateway ends: as an actor host does (stopped, the session ended, fenced by another instance, failed). */
+export type GatewayExit = HostExit;
 
 export interface LiveVenueGateway {
   readonly done: Promise<GatewayExit>;
