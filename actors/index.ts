@@ -74,6 +74,17 @@ export type {
   SyntheticMarketOptions,
 } from "./market/synthetic-market.ts";
 export { marketRegimes, syntheticCandles, syntheticMarket } from "./market/synthetic-market.ts";
+// metrics (canonical, freqtrade- and NautilusTrader-compatible blocks; pure)
+export type { CanonicalMetrics, CanonicalOptions, EquityMark } from "./metrics/canonical-metrics.ts";
+export { canonicalMetrics, dailyEquity, returnsOf } from "./metrics/canonical-metrics.ts";
+export type { FreqtradeMetrics } from "./metrics/freqtrade-metrics.ts";
+export { freqtradeMetrics } from "./metrics/freqtrade-metrics.ts";
+export type { MetricFill, MetricsInput, MetricTrade, MetricValuation } from "./metrics/metrics-input.ts";
+export { metricsInputFromEvents } from "./metrics/metrics-input.ts";
+export type { NautilusMetrics } from "./metrics/nautilus-metrics.ts";
+export { nautilusMetrics } from "./metrics/nautilus-metrics.ts";
+export type { MetricsOptions, SessionMetrics } from "./metrics/session-metrics.ts";
+export { computeMetrics, tradesFingerprint } from "./metrics/session-metrics.ts";
 // orchestrator (weighted vote and the per-bar decision)
 export type { OrchestratorContext, OrchestratorInput } from "./orchestrator/orchestrator-machine.ts";
 export {
@@ -83,6 +94,15 @@ export {
 } from "./orchestrator/orchestrator-machine.ts";
 export type { Vote, VoteOutcome, VoteRule } from "./orchestrator/weighted-vote.ts";
 export { countVotes, voteRuleVersion } from "./orchestrator/weighted-vote.ts";
+// replay (recorded inputs re-driven; output comparison; what-if comparison)
+export type { Divergence, FieldDiff, ReplayVerdict } from "./replay/compare-replay.ts";
+export { compareReplay, diffFields } from "./replay/compare-replay.ts";
+export type { DecisionChange, SessionComparison, SessionSide } from "./replay/compare-sessions.ts";
+export { compareSessions } from "./replay/compare-sessions.ts";
+export type { RecordedInputs, RecordedStep } from "./replay/recorded-inputs.ts";
+export { extractRecordedInputs, isOutputEvent } from "./replay/recorded-inputs.ts";
+export type { ReplayOptions, ReplayRun } from "./replay/replay-session.ts";
+export { replaySession } from "./replay/replay-session.ts";
 // risk (rules shared by the risk agent and the risk engine; Kelly sizing; circuit breakers)
 export type { ActiveBreaker, BreakerName, BreakerState } from "./risk/circuit-breakers.ts";
 export { barRangePct, breakerNames } from "./risk/circuit-breakers.ts";

@@ -40,6 +40,8 @@ export interface InProcessSessionOptions {
   /** Where the market data comes from (recorded on SessionCreated); default synthetic/in-process. */
   readonly source?: SessionSource;
   readonly label?: string;
+  /** The session this one re-runs (a what-if replay); recorded on SessionCreated. */
+  readonly parentSessionId?: string;
   /** Measure wall time per actor and for appends (a little overhead; for benchmarks). */
   readonly timings?: boolean;
 }
@@ -53,6 +55,8 @@ export interface CommandOptions {
   readonly issuedBy?: string;
   /** Default: `cmd-<n>`, numbered per session. */
   readonly commandId?: string;
+  /** Event time of the command (default: the session's clock); a replay passes the recorded one. */
+  readonly at?: string;
 }
 
 export interface InProcessSession {
@@ -199,7 +203,7 @@ export function createInProcessSession(options: InProcessSessionOptions): InProc
     commands++;
     root_("control", {
       type: "CommandIssued",
-      at: clock,
+      at: o.at ?? clock,
       data: {
         commandId: o.commandId ?? `cmd-${commands}`,
         command,
@@ -229,6 +233,7 @@ export function createInProcessSession(options: InProcessSessionOptions): InProc
           strategyVersion: strategyVersion(strategy),
           source: options.source ?? { kind: "synthetic", ref: "in-process" },
           ...(options.label === undefined ? {} : { label: options.label }),
+          ...(options.parentSessionId === undefined ? {} : { parentSessionId: options.parentSessionId }),
         },
       };
       for (const e of append("session", [created], null, 0)) queue.push(e);
