@@ -7,7 +7,11 @@ import {
   syntheticMarket,
 } from "../../../actors/index.ts";
 import { deterministicId, sessionFilter, sessionHash } from "../../../events/index.ts";
-import { openEventLog } from "../../connections/open-event-log.ts";
+import { defaultNamespace } from "../../../projections/index.ts";
+import type { AppConfig } from "../../config/app-config.ts";
+import { type OpenedEventLog, openEventLog } from "../../connections/open-event-log.ts";
+import type { Logger } from "../../logging/create-logger.ts";
+import { startGatewayService } from "../../session/gateway-service.ts";
 import { createProgressReporter } from "../../session/progress-reporter.ts";
 import { recordSession } from "../../session/record-session.ts";
 import { cliContext } from "../cli-context.ts";
@@ -64,6 +68,7 @@ export function registerDemoCommand(program: Command): void {
       logger.info({ sessionId, events: run.events.length, seconds: secs }, "session done in process");
 
       const opened = await openEventLog(config, logger, opts.embedded ? "embedded" : "auto");
+      let serving = false;
       try {
         const recording = createProgressReporter("recording events", run.events.length, logger);
         await recordSession(run.events, opened.log, (n) => recording.update(n));
@@ -81,13 +86,54 @@ export function registerDemoCommand(program: Command): void {
         );
         const result: DemoResult = { ...run.summary, sessionId, hash, log: opened.kind, seed };
         process.stdout.write(opts.json ? `${JSON.stringify(result)}\n` : formatSummary(result, secs));
+        if (opts.serve) {
+          serving = true;
+          await serve(config, logger, opened, sessionId);
+        }
       } finally {
-        await opened.close();
-      }
-      if (opts.serve) {
-        logger.warn("serving is not wired yet: run with --no-serve");
+        if (!serving) await opened.close();
       }
     });
+}
+
+/**
+ * Keeps serving after the session: read models projected (PGlite under CRYPTOFUNK_HOME unless DATABASE_URL), the
+ * gateway on PORT with an admin key issued for this run, until SIGINT/SIGTERM.
+ */
+async function serve(
+  config: AppConfig,
+  logger: Logger,
+  opened: OpenedEventLog,
+  sessionId: string,
+): Promise<void> {
+  const service = await startGatewayService({
+    config,
+    logger,
+    opened,
+    namespace: defaultNamespace,
+    project: true,
+    runPaperSessions: true,
+  });
+  const key = await service.gateway.apiKeys.issue({
+    name: `demo ${sessionId}`,
+    role: "admin",
+    issuedBy: "demo",
+  });
+  process.stdout.write(
+    [
+      "",
+      `serving   ${service.address} (Ctrl-C to stop)`,
+      `api key   ${key.key}   (admin, issued for this demo; shown once)`,
+      `try       curl -H 'X-API-Key: ${key.key}' ${service.address}/api/v1/sessions/${sessionId}/metrics`,
+      "",
+    ].join("\n"),
+  );
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+  await service.close();
+  await opened.close();
 }
 
 function positiveInt(flag: string, value: string, allowZero = false): number {
