@@ -25,7 +25,11 @@ export interface LiveSessionOptions extends Omit<LogSessionOptions, "sessionId" 
   readonly exchange: Exchange;
   /** The venue's name in the events (default the exchange id). */
   readonly venue?: string;
-  readonly gateway?: { readonly pollIntervalMs?: number; readonly policy?: VenuePolicyOptions };
+  readonly gateway?: {
+    readonly pollIntervalMs?: number;
+    readonly policy?: VenuePolicyOptions;
+    readonly maxOrderAgeMs?: number;
+  };
   /** Before the feed's end goes in, wait this long for open orders' answers (default 30 s). */
   readonly settleTimeoutMs?: number;
   readonly onGatewayError?: (error: unknown, orderId: string) => void;
@@ -53,6 +57,7 @@ export async function runLiveSession(options: LiveSessionOptions): Promise<LiveS
       ? {}
       : { pollIntervalMs: options.gateway.pollIntervalMs }),
     ...(options.gateway?.policy === undefined ? {} : { policy: options.gateway.policy }),
+    ...(options.gateway?.maxOrderAgeMs === undefined ? {} : { maxOrderAgeMs: options.gateway.maxOrderAgeMs }),
     ...(options.onGatewayError === undefined ? {} : { onError: options.onGatewayError }),
   });
   const settle = options.settleTimeoutMs ?? 30_000;

@@ -282,6 +282,28 @@ describe("live venue gateway against a local Binance-format exchange", () => {
     ]);
   });
 
+  it("an intent older than the age limit is not sent after a restart: recorded as a stale rejection", async () => {
+    const log = createEmbeddedEventLog();
+    const f = await exchangeAt();
+    await submit(log, "d1"); // decided at T0; no gateway ran then
+    now = T0 + 10 * 60_000;
+    const g = await startLiveVenueGateway({
+      log,
+      sessionId: SESSION,
+      exchange: client(f),
+      quoteCurrency: "USDT",
+      pollIntervalMs: 20,
+      clock: () => now,
+      maxOrderAgeMs: 5 * 60_000,
+    });
+    gateways.push(g);
+    expect(await g.settled(5_000)).toBe(true);
+    const events = await venueEvents(log);
+    expect(types(events)).toEqual(["OrderRejected"]);
+    expect(events[0]?.data).toMatchObject({ reason: "stale: decided 600 s ago (limit 300 s), not sent" });
+    expect(f.orderPosts()).toBe(0);
+  });
+
   it("restarting over a complete record changes nothing: same ids, no calls that send", async () => {
     const log = createEmbeddedEventLog();
     const f = await exchangeAt();

@@ -34,7 +34,12 @@ export interface LiveVenueGatewayOptions {
   readonly policy?: VenuePolicyOptions;
   /** Between polls of open and unknown orders (default 2 s). */
   readonly pollIntervalMs?: number;
-  /** The wall clock (ms): answers the exchange gives no time for, and `recordedAt`. */
+  /**
+   * An intent older than this (its event time against the wall clock) is never sent: recorded as rejected instead.
+   * Guards a restart after an outage from sending yesterday's decisions at today's prices. Default: no limit.
+   */
+  readonly maxOrderAgeMs?: number;
+  /** The wall clock (ms): answers the exchange gives no time for, order age, and `recordedAt`. */
   readonly clock?: () => number;
   /** An exchange call failed (after its retries); the gateway goes on. */
   readonly onError?: (error: unknown, orderId: string) => void;
@@ -201,6 +206,13 @@ export async function startLiveVenueGateway(options: LiveVenueGatewayOptions): P
     const d = r.submitted.data;
     if (d.type !== "market" && d.type !== "limit") {
       await record(r, [rejectionFromExchange(r, `${d.type} orders are not sent to ${venue}`, clock())]);
+      return;
+    }
+    const age = clock() - Date.parse(r.submitted.at);
+    if (options.maxOrderAgeMs !== undefined && age > options.maxOrderAgeMs) {
+      pending.delete(d.orderId);
+      const reason = `stale: decided ${Math.round(age / 1000)} s ago (limit ${options.maxOrderAgeMs / 1000} s), not sent`;
+      await record(r, [rejectionFromExchange(r, reason, clock())]);
       return;
     }
     let order: Order;

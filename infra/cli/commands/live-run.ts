@@ -11,6 +11,7 @@ import {
   deterministicId,
   sessionHash,
   type Timeframe,
+  timeframeMs,
   UnsupportedError,
   ValidationError,
   type ValidationIssue,
@@ -164,6 +165,8 @@ export async function runLive(options: LiveRunOptions, config: AppConfig, logger
       snapshots: createMemorySnapshotStore(),
       recordedAt: () => new Date().toISOString(),
       onProgress: (p) => progress.update(p.bars),
+      // An intent not sent within a bar (an outage, a restart) is stale: its decision judged another market.
+      gateway: { maxOrderAgeMs: timeframeMs[setup.timeframe] },
       onGatewayError: (error, orderId) => logger.warn({ orderId, err: error }, "exchange call failed"),
       // Live bars are a timeframe apart: the pipeline may be quiet that long between them.
       stallTimeoutMs: 24 * 60 * 60 * 1000,
