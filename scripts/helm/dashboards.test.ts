@@ -19,9 +19,9 @@ for (const m of await system.registry.getMetricsAsJSON()) {
   const declared = system.registry.getSingleMetric(m.name) as unknown as { labelNames?: readonly string[] };
   const labels = new Set(declared.labelNames ?? []);
   const series =
-    m.type === "histogram"
+    String(m.type) === "histogram"
       ? [`${m.name}_bucket`, `${m.name}_sum`, `${m.name}_count`]
-      : m.type === "summary"
+      : String(m.type) === "summary"
         ? [m.name, `${m.name}_sum`, `${m.name}_count`]
         : [m.name];
   for (const s of series) registered.set(s, new Set([...labels, ...(s.endsWith("_bucket") ? ["le"] : [])]));
