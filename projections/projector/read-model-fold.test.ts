@@ -82,3 +82,26 @@ describe("projection policy", () => {
     expect(isTransientError(Object.assign(new Error("no table"), { code: "42P01" }))).toBe(false);
   });
 });
+
+describe("feedback", () => {
+  it("keeps one opinion per key and decision: an edit upserts the same row, the later seq wins", () => {
+    const given = byType("FeedbackGiven")[0]!;
+    const edit = {
+      ...given,
+      id: "edit",
+      seq: given.seq + 100,
+      data: { ...given.data, rating: 5 },
+    } as AnyEvent;
+    const [first] = readModelFold(given);
+    const [second] = readModelFold(edit);
+    expect(first?.kind).toBe("upsert");
+    expect(second?.kind).toBe("upsert");
+    if (first?.kind !== "upsert" || second?.kind !== "upsert") return;
+    expect(second.row.feedback_id).toBe(first.row.feedback_id);
+    expect(second.row.rating).toBe(5);
+    expect(second.update).toBeUndefined();
+    const otherKey = { ...given, id: "other", data: { ...given.data, keyId: "key-2" } } as AnyEvent;
+    const [third] = readModelFold(otherKey);
+    expect(third?.kind === "upsert" && third.row.feedback_id).not.toBe(first.row.feedback_id);
+  });
+});

@@ -526,9 +526,10 @@ const folds: Folds = {
     }),
   ],
 
+  // One opinion per key and decision: an edit replaces the earlier rating (the upsert keeps the later seq).
   FeedbackGiven: (e) => [
-    insertOnce("feedback", ["feedback_id"], {
-      feedback_id: e.id,
+    upsert("feedback", ["feedback_id"], {
+      feedback_id: `${e.data.decisionId}:${e.data.keyId}`,
       session_id: e.sessionId,
       decision_id: e.data.decisionId,
       key_id: e.data.keyId,
