@@ -1,40 +1,35 @@
 import { jetstreamManager } from "@nats-io/jetstream";
+import type { NatsConnection } from "@nats-io/nats-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  defaultStrategy,
-  openSessionOnLog,
-  runInProcessSession,
-  runSessionOnLog,
-  syntheticMarket,
-} from "../../actors/index.ts";
+import { createMemorySnapshotStore, runSessionOnLog } from "../../actors/index.ts";
 import {
   type AnyEvent,
   createJetStreamEventLog,
-  type EventEnvelope,
   type EventLog,
   type JetStreamEventLog,
   sessionFilter,
   subjectFor,
 } from "../../events/index.ts";
+import { connectNats } from "../connections/nats-connection.ts";
 import { createLogger } from "../logging/create-logger.ts";
-import { planSession, setupFromCreated } from "../session/session-planner.ts";
+import { planSession } from "../session/session-planner.ts";
+import { expectAsInProcess, openSyntheticSession } from "../testing/synthetic-session.ts";
 import { openTestJetStream, type TestJetStream } from "../testing/test-jetstream.ts";
-import { pipelineHash, tradeHash } from "../testing/trade-hash.ts";
 import { createKvSnapshotStore } from "./kv-snapshot-store.ts";
 import { createSessionLeases } from "./session-lease.ts";
 import { startSessionWorker } from "./session-worker.ts";
 
-// A paper session over JetStream interrupted mid-way and resumed later — past the server's duplicate window, so
-// nothing is forgiven as a duplicate: the feed skips what it already wrote, checkpointed hosts restore from KV,
-// agents refold. The result must equal an uninterrupted in-process run, and a worker started afterwards must not
-// run the stopped session again.
+// Paper sessions over JetStream that do not run in one piece: one interrupted mid-way and resumed later — past the
+// server's duplicate window, so nothing is forgiven as a duplicate: the feed skips what it already wrote, checkpointed
+// hosts restore from KV, agents refold — and one run by two runners at once (a worker that lost its lease while still
+// alive): OCC fences one host per writer. Either way the session must equal an uninterrupted in-process run.
 
-const bars = 90;
-const seed = 5;
 let js: TestJetStream;
-/** The session's log: a stream whose duplicate window (200 ms) is long gone when the session resumes. */
+/** A stream whose duplicate window (200 ms) is long gone when a session resumes. */
 let log: JetStreamEventLog;
+let nc2: NatsConnection;
 const stream = () => `${js.stream}_R`;
+const recordedAt = () => new Date().toISOString();
 
 beforeAll(async () => {
   js = await openTestJetStream("session-resume.int.test");
@@ -44,12 +39,17 @@ beforeAll(async () => {
     root: `${js.root}r`,
     duplicateWindowMs: 200,
   });
+  nc2 = await connectNats({
+    servers: process.env.NATS_URL ?? "nats://127.0.0.1:4222",
+    name: "session-resume.int.test (second runner)",
+  });
 });
 afterAll(async () => {
   await log?.close();
   const jsm = await jetstreamManager(js.nc);
   for (const s of [stream(), `KV_${js.stream}_snapshots`, `KV_${js.stream}_leases`])
     await jsm.streams.delete(s).catch(() => undefined);
+  await nc2?.close();
   await js?.dispose();
 });
 
@@ -59,41 +59,11 @@ async function readAll(l: EventLog, filter: string): Promise<AnyEvent[]> {
   return out;
 }
 
-const byWriter = (events: readonly AnyEvent[]) => {
-  const counts: Record<string, number> = {};
-  for (const e of events)
-    if (e.writer !== "control" && e.writer !== "session") counts[e.writer] = (counts[e.writer] ?? 0) + 1;
-  return counts;
-};
-
-describe("a session resumed over JetStream", () => {
+describe("a session over JetStream", () => {
   it("interrupted at bar 40 and resumed past the duplicate window, equals an uninterrupted in-process run", async () => {
     const sid = "resumed";
-    const first = syntheticMarket({ seed, bars }).next().value;
-    await openSessionOnLog(
-      log,
-      sid,
-      {
-        type: "SessionCreated",
-        at: first?.at ?? "2024-01-01T00:00:00.000Z",
-        data: {
-          mode: "paper",
-          symbols: ["BTC/USDT"],
-          timeframe: "1m",
-          initialCash: "10000",
-          quoteCurrency: "USDT",
-          strategy: defaultStrategy as unknown as Record<string, unknown>,
-          strategyVersion: "default",
-          source: { kind: "synthetic", ref: `seed:${seed};bars:${bars}` },
-        },
-      },
-      new Date().toISOString(),
-    );
-    const created = (await readAll(log, subjectFor(log.root, sid, "control"))).find(
-      (e) => e.type === "SessionCreated",
-    ) as EventEnvelope<"SessionCreated">;
+    const created = await openSyntheticSession(log, sid, 5, 90);
     const snapshots = await createKvSnapshotStore(js.nc, `${js.stream}_snapshots`);
-    const recordedAt = () => new Date().toISOString();
 
     const abort = new AbortController();
     const interrupted = await planSession(created);
@@ -112,7 +82,7 @@ describe("a session resumed over JetStream", () => {
       }),
     ).rejects.toThrow(/aborted/);
     const cut = await readAll(log, subjectFor(log.root, sid, "feed"));
-    expect(cut.filter((e) => e.type === "CandleClosed").length).toBeLessThan(bars);
+    expect(cut.filter((e) => e.type === "CandleClosed").length).toBeLessThan(90);
     // The checkpointed hosts saved where they were when they stopped.
     for (const writer of ["session", "orchestrator", "risk", "exec"]) {
       expect((await snapshots.load(`${sid}.${writer}`))?.lastSeq ?? 0).toBeGreaterThan(0);
@@ -129,22 +99,13 @@ describe("a session resumed over JetStream", () => {
       recordedAt,
     });
     expect(result.exits.map((x) => x.exit.reason)).toEqual(plan.specs.map(() => "session-ended"));
-
-    const reference = runInProcessSession(setupFromCreated(created), (await planSession(created)).feed);
-    const events = result.events;
-    expect(events.filter((e) => e.type === "DeadLettered")).toEqual([]);
-    expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
-    expect(byWriter(events)).toEqual(byWriter(reference.events));
-    expect(tradeHash(events)).toBe(tradeHash(reference.events));
-    expect(pipelineHash(events)).toBe(pipelineHash(reference.events));
-    expect(events.filter((e) => e.type === "SessionStopped")).toHaveLength(1);
+    await expectAsInProcess(result.events);
 
     // A worker that starts now sees the session's SessionCreated, but the session stopped: it must not run it again.
-    const leases = await createSessionLeases(js.nc, `${js.stream}_leases`, "late-worker", 3000);
     const worker = await startSessionWorker({
       workerId: "late-worker",
       log,
-      leases,
+      leases: await createSessionLeases(js.nc, `${js.stream}_leases`, "late-worker", 3000),
       snapshots,
       plan: planSession,
       logger: createLogger("silent"),
@@ -155,6 +116,38 @@ describe("a session resumed over JetStream", () => {
     expect(worker.running()).toEqual([]);
     await worker.stop();
     expect(worker.finished()).toEqual([]);
-    expect(await readAll(log, sessionFilter(log.root, sid))).toHaveLength(events.length);
+    expect(await readAll(log, sessionFilter(log.root, sid))).toHaveLength(result.events.length);
+  });
+
+  it("run by two runners at once on two connections: one host per writer is fenced, the session is as in process", async () => {
+    const sid = "twice";
+    const created = await openSyntheticSession(js.log, sid, 6, 60);
+    const other = await createJetStreamEventLog({ nc: nc2, stream: js.stream, root: js.root });
+    try {
+      const runs = await Promise.all(
+        [js.log, other].map(async (l) => {
+          const plan = await planSession(created);
+          return runSessionOnLog({
+            log: l,
+            sessionId: sid,
+            specs: plan.specs,
+            feed: plan.feed,
+            snapshots: createMemorySnapshotStore(),
+            recordedAt,
+          });
+        }),
+      );
+      const exits = runs.flatMap((r) => r.exits);
+      expect(exits.every((x) => x.exit.reason === "session-ended" || x.exit.reason === "fenced")).toBe(true);
+      // Every writer raced on its first output: exactly one of its two hosts lost and stopped.
+      const writers = [...new Set(exits.map((x) => x.writer))];
+      for (const w of writers) {
+        const reasons = exits.filter((x) => x.writer === w).map((x) => x.exit.reason);
+        expect(reasons.sort(), w).toEqual(["fenced", "session-ended"]);
+      }
+      await expectAsInProcess(await readAll(js.log, sessionFilter(js.root, sid)));
+    } finally {
+      await other.close();
+    }
   });
 });

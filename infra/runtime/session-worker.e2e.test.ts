@@ -4,17 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { defaultStrategy, openSessionOnLog, runInProcessSession } from "../../actors/index.ts";
-import {
-  type AnyEvent,
-  type EventEnvelope,
-  type EventSubscription,
-  sessionFilter,
-  subjectFor,
-} from "../../events/index.ts";
-import { planSession, setupFromCreated } from "../session/session-planner.ts";
+import { type AnyEvent, type EventSubscription, sessionFilter, subjectFor } from "../../events/index.ts";
+import { expectAsInProcess, openSyntheticSession } from "../testing/synthetic-session.ts";
 import { openTestJetStream, type TestJetStream } from "../testing/test-jetstream.ts";
-import { pipelineHash, tradeHash } from "../testing/trade-hash.ts";
 import { createKvSnapshotStore } from "./kv-snapshot-store.ts";
 
 // Issue 4 item 5: two `cryptofunk worker` processes share paper sessions through KV leases, none runs one twice; a
@@ -135,50 +127,11 @@ async function readAll(filter: string): Promise<AnyEvent[]> {
   return out;
 }
 
-async function openSynthetic(sessionId: string, seed: number, bars: number) {
-  await openSessionOnLog(
-    js.log,
-    sessionId,
-    {
-      type: "SessionCreated",
-      at: "2024-01-01T00:00:00.000Z",
-      data: {
-        mode: "paper",
-        symbols: ["BTC/USDT"],
-        timeframe: "1m",
-        initialCash: "10000",
-        quoteCurrency: "USDT",
-        strategy: defaultStrategy as unknown as Record<string, unknown>,
-        strategyVersion: "default",
-        source: { kind: "synthetic", ref: `seed:${seed};bars:${bars}` },
-      },
-    },
-    new Date().toISOString(),
-  );
-}
-
 const stopped = (sessionId: string) => stoppedSessions.has(sessionId);
 
-const byWriter = (events: readonly AnyEvent[]) => {
-  const counts: Record<string, number> = {};
-  for (const e of events) {
-    if (e.writer !== "control" && e.writer !== "session") counts[e.writer] = (counts[e.writer] ?? 0) + 1;
-  }
-  return counts;
-};
-
-/** The session's events equal those of an uninterrupted in-process run of its recorded setup, writer by writer. */
-async function expectAsInProcess(sessionId: string) {
-  const events = await readAll(sessionFilter(js.root, sessionId));
-  const created = events.find((e) => e.type === "SessionCreated") as EventEnvelope<"SessionCreated">;
-  const reference = runInProcessSession(setupFromCreated(created), (await planSession(created)).feed);
-  expect(new Set(events.map((e) => e.id)).size, `${sessionId}: duplicate ids`).toBe(events.length);
-  expect(events.filter((e) => e.writer === "dlq")).toEqual([]);
-  expect(events.filter((e) => e.type === "SessionStopped")).toHaveLength(1);
-  expect(byWriter(events)).toEqual(byWriter(reference.events));
-  expect(tradeHash(events)).toBe(tradeHash(reference.events));
-  expect(pipelineHash(events)).toBe(pipelineHash(reference.events));
-}
+/** The session's events, as the log holds them, equal an uninterrupted in-process run's. */
+const checkAsInProcess = async (sessionId: string) =>
+  expectAsInProcess(await readAll(sessionFilter(js.root, sessionId)));
 
 const said = (w: WorkerProcess, msg: string, sessionId?: string) =>
   w.lines.filter((l) => l.msg === msg && (sessionId === undefined || l.sessionId === sessionId));
@@ -187,7 +140,7 @@ const trouble = (w: WorkerProcess) => w.lines.filter((l) => l.level >= 40); // w
 describe("two cryptofunk workers", () => {
   it("share four sessions: each claimed and run by exactly one worker, both busy, every session as in process", async () => {
     const sessions = ["s1", "s2", "s3", "s4"];
-    for (const [i, sid] of sessions.entries()) await openSynthetic(sid, 21 + i, 80);
+    for (const [i, sid] of sessions.entries()) await openSyntheticSession(js.log, sid, 21 + i, 80);
     await waitUntil("every session to stop", async () =>
       (await Promise.all(sessions.map(stopped))).every(Boolean),
     );
@@ -197,7 +150,7 @@ describe("two cryptofunk workers", () => {
     for (const sid of sessions) {
       const claims = workers.flatMap((w) => said(w, "claimed session", sid).map(() => w.id));
       expect(claims, `${sid} claimed by`).toHaveLength(1);
-      await expectAsInProcess(sid);
+      await checkAsInProcess(sid);
     }
     for (const w of workers) {
       expect(said(w, "claimed session").length, `${w.id} ran no session`).toBeGreaterThanOrEqual(1);
@@ -207,7 +160,7 @@ describe("two cryptofunk workers", () => {
 
   it("a worker killed mid-session: its lease lapses, the other resumes from the checkpoints and ends as in process", async () => {
     const sid = "killed";
-    await openSynthetic(sid, 31, 150);
+    await openSyntheticSession(js.log, sid, 31, 150);
     let owner: WorkerProcess | undefined;
     await waitUntil("a worker to claim the session", () => {
       owner = workers.find((w) => said(w, "claimed session", sid).length > 0);
@@ -239,7 +192,7 @@ describe("two cryptofunk workers", () => {
       "the session to be reported finished",
       () => said(other, "session finished", sid).length > 0,
     );
-    await expectAsInProcess(sid);
+    await checkAsInProcess(sid);
     expect(trouble(other)).toEqual([]);
   });
 });
