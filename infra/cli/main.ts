@@ -8,6 +8,7 @@ import { registerLogCommand } from "./commands/log-command.ts";
 import { registerMigrateCommand } from "./commands/migrate-command.ts";
 import { registerProjectionsCommand } from "./commands/projections-command.ts";
 import { registerProjectorCommand } from "./commands/projector-command.ts";
+import { registerReplayCommand } from "./commands/replay-command.ts";
 import { registerRunCommand } from "./commands/run-command.ts";
 import { registerWorkerCommand } from "./commands/worker-command.ts";
 
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerProjectionsCommand(program);
   registerGatewayCommand(program);
   registerKeysCommand(program);
+  registerReplayCommand(program);
   return program;
 }
 
