@@ -140,7 +140,7 @@ const trouble = (w: WorkerProcess) => w.lines.filter((l) => l.level >= 40); // w
 describe("two cryptofunk workers", () => {
   it("share four sessions: each claimed and run by exactly one worker, both busy, every session as in process", async () => {
     const sessions = ["s1", "s2", "s3", "s4"];
-    for (const [i, sid] of sessions.entries()) await openSyntheticSession(js.log, sid, 21 + i, 80);
+    for (const [i, sid] of sessions.entries()) await openSyntheticSession(js.log, sid, 21 + i, 50);
     await waitUntil("every session to stop", async () =>
       (await Promise.all(sessions.map(stopped))).every(Boolean),
     );
@@ -160,7 +160,7 @@ describe("two cryptofunk workers", () => {
 
   it("a worker killed mid-session: its lease lapses, the other resumes from the checkpoints and ends as in process", async () => {
     const sid = "killed";
-    await openSyntheticSession(js.log, sid, 31, 150);
+    await openSyntheticSession(js.log, sid, 31, 120);
     let owner: WorkerProcess | undefined;
     await waitUntil("a worker to claim the session", () => {
       owner = workers.find((w) => said(w, "claimed session", sid).length > 0);
@@ -170,11 +170,11 @@ describe("two cryptofunk workers", () => {
     const other = workers.find((w) => w !== holder) as WorkerProcess;
     const bars = async () =>
       (await readAll(subjectFor(js.root, sid, "feed"))).filter((e) => e.type === "CandleClosed").length;
-    await waitUntil("40 bars", async () => (await bars()) >= 40);
+    await waitUntil("30 bars", async () => (await bars()) >= 30);
     holder.child.kill("SIGKILL");
     await holder.exited;
     const cut = await bars();
-    expect(cut).toBeLessThan(150);
+    expect(cut).toBeLessThan(120);
     const snapshots = await createKvSnapshotStore(js.nc, `${js.stream}_snapshots`);
     const checkpointed = await Promise.all(
       ["session", "orchestrator", "risk", "exec"].map(
