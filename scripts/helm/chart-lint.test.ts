@@ -173,7 +173,7 @@ describe("the chart wires the application's own names", () => {
     return helpers.slice(start, helpers.indexOf("{{- define", start + 10));
   };
   const configVars = [...define("cryptofunk.configEnv").matchAll(/^([A-Z][A-Z0-9_]*):/gm)].map((m) => m[1]!);
-  const fileVars = [...define("cryptofunk.credentialFiles").matchAll(/env: ([A-Z][A-Z0-9_]*)/g)].map(
+  const fileVars = [...define("cryptofunk.credentialFiles").matchAll(/"env": "([A-Z][A-Z0-9_]*)"/g)].map(
     (m) => m[1]!,
   );
   // Variables whose value is itself a path: reading them through X_FILE would turn the file's content into a path.

@@ -107,7 +107,7 @@ the application would refuse at start anyway, refused here at install time with 
 
 {{/*
 The credentials, each a file the application reads: X_FILE variables hold secrets, NATS_CREDS names the .creds file.
-One entry: env (variable), group (nats-auth | database | exchange), file (name in the mount) and key (in the Secret or
+One JSON entry: env (variable), group (nats-auth | database | exchange), file (name in the mount) and key (in the Secret or
 the Vault secret). Rendered as YAML under "files" (fromYaml).
 */}}
 {{- define "cryptofunk.credentialFiles" -}}
@@ -115,21 +115,21 @@ the Vault secret). Rendered as YAML under "files" (fromYaml).
 {{- $a := $v.nats.auth -}}
 files:
 {{- if eq $a.method "creds" }}
-  - { env: NATS_CREDS, group: nats-auth, file: user.creds, key: {{ $a.credsKey | quote }} }
+  - {"env": "NATS_CREDS", "group": "nats-auth", "file": "user.creds", "key": {{ $a.credsKey | toJson }}}
 {{- else if eq $a.method "nkey" }}
-  - { env: NATS_NKEY_SEED_FILE, group: nats-auth, file: nkey.seed, key: {{ $a.nkeySeedKey | quote }} }
+  - {"env": "NATS_NKEY_SEED_FILE", "group": "nats-auth", "file": "nkey.seed", "key": {{ $a.nkeySeedKey | toJson }}}
 {{- else if eq $a.method "token" }}
-  - { env: NATS_TOKEN_FILE, group: nats-auth, file: token, key: {{ $a.tokenKey | quote }} }
+  - {"env": "NATS_TOKEN_FILE", "group": "nats-auth", "file": "token", "key": {{ $a.tokenKey | toJson }}}
 {{- else if eq $a.method "userPassword" }}
-  - { env: NATS_USER_FILE, group: nats-auth, file: username, key: {{ $a.userKey | quote }} }
-  - { env: NATS_PASSWORD_FILE, group: nats-auth, file: password, key: {{ $a.passwordKey | quote }} }
+  - {"env": "NATS_USER_FILE", "group": "nats-auth", "file": "username", "key": {{ $a.userKey | toJson }}}
+  - {"env": "NATS_PASSWORD_FILE", "group": "nats-auth", "file": "password", "key": {{ $a.passwordKey | toJson }}}
 {{- end }}
-  - { env: DATABASE_URL_FILE, group: database, file: url, key: {{ $v.database.urlKey | quote }} }
+  - {"env": "DATABASE_URL_FILE", "group": "database", "file": "url", "key": {{ $v.database.urlKey | toJson }}}
 {{- if $v.exchange.enabled }}
-  - { env: EXCHANGE_API_KEY_FILE, group: exchange, file: api-key, key: {{ $v.exchange.apiKeyKey | quote }} }
-  - { env: EXCHANGE_SECRET_FILE, group: exchange, file: secret, key: {{ $v.exchange.secretKey | quote }} }
+  - {"env": "EXCHANGE_API_KEY_FILE", "group": "exchange", "file": "api-key", "key": {{ $v.exchange.apiKeyKey | toJson }}}
+  - {"env": "EXCHANGE_SECRET_FILE", "group": "exchange", "file": "secret", "key": {{ $v.exchange.secretKey | toJson }}}
 {{- if $v.exchange.passwordKey }}
-  - { env: EXCHANGE_PASSWORD_FILE, group: exchange, file: password, key: {{ $v.exchange.passwordKey | quote }} }
+  - {"env": "EXCHANGE_PASSWORD_FILE", "group": "exchange", "file": "password", "key": {{ $v.exchange.passwordKey | toJson }}}
 {{- end }}
 {{- end }}
 {{- end }}
@@ -235,6 +235,7 @@ The pod template of every role: (dict "root" $ "component" "gateway" "args" (lis
 "values" .Values.gateway "probes" true "prePopulateOnly" false "inlineEnv" false).
 */}}
 {{- define "cryptofunk.podTemplate" -}}
+{{- $_ := merge . (dict "probes" false "port" 0 "portName" "" "inlineEnv" false "prePopulateOnly" false "terminationGracePeriodSeconds" 0) -}}
 {{- $root := .root -}}
 {{- $v := $root.Values -}}
 {{- $files := (include "cryptofunk.roleFiles" . | fromYaml).files -}}

@@ -1,0 +1,3 @@
+module cryptofunk/render-chart
+
+go 1.19
