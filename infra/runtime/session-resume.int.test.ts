@@ -13,7 +13,8 @@ import {
 import { connectNats } from "../connections/nats-connection.ts";
 import { createLogger } from "../logging/create-logger.ts";
 import { planSession } from "../session/session-planner.ts";
-import { expectAsInProcess, openSyntheticSession } from "../testing/synthetic-session.ts";
+import { expectAsInProcess } from "../testing/expect-as-in-process.ts";
+import { openSyntheticSession } from "../testing/synthetic-session.ts";
 import { openTestJetStream, type TestJetStream } from "../testing/test-jetstream.ts";
 import { createKvSnapshotStore } from "./kv-snapshot-store.ts";
 import { createSessionLeases } from "./session-lease.ts";

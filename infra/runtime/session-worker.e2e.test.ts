@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AnyEvent, type EventSubscription, sessionFilter, subjectFor } from "../../events/index.ts";
-import { expectAsInProcess, openSyntheticSession } from "../testing/synthetic-session.ts";
+import { expectAsInProcess } from "../testing/expect-as-in-process.ts";
+import { openSyntheticSession } from "../testing/synthetic-session.ts";
 import { openTestJetStream, type TestJetStream } from "../testing/test-jetstream.ts";
 import { createKvSnapshotStore } from "./kv-snapshot-store.ts";
 

@@ -16,7 +16,6 @@ import {
   createPassThroughLog,
   createSessionActors,
   defaultStrategy,
-  openSessionOnLog,
   runInProcessSession,
   runSessionOnLog,
   type SessionSetup,
@@ -24,6 +23,7 @@ import {
 } from "../../actors/index.ts";
 import { createJetStreamEventLog } from "../../events/index.ts";
 import { connectNats } from "../../infra/connections/nats-connection.ts";
+import { openSyntheticSession } from "../../infra/testing/synthetic-session.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -108,29 +108,12 @@ async function overJetStream() {
   const log = await createJetStreamEventLog({ nc, stream, root });
   try {
     const sessionId = "bench-js";
+    // The feed is generated before the clock starts: what is timed is the session.
     const drafts = [...syntheticMarket({ seed, bars: jsBars })];
     process.stdout.write(
       `over JetStream (${url}, stream ${stream}): a paper session of ${fmt(jsBars)} bars, every actor in a host, paced\n`,
     );
-    await openSessionOnLog(
-      log,
-      sessionId,
-      {
-        type: "SessionCreated",
-        at: drafts[0]?.at ?? "2024-01-01T00:00:00.000Z",
-        data: {
-          mode: "paper",
-          symbols: ["BTC/USDT"],
-          timeframe: "1m",
-          initialCash: "10000",
-          quoteCurrency: "USDT",
-          strategy: defaultStrategy as unknown as Record<string, unknown>,
-          strategyVersion: "default",
-          source: { kind: "synthetic", ref: `seed:${seed};bars:${jsBars}` },
-        },
-      },
-      new Date().toISOString(),
-    );
+    await openSyntheticSession(log, sessionId, seed, jsBars);
     const started = performance.now();
     const result = await runSessionOnLog({
       log,
