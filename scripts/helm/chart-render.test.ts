@@ -302,6 +302,10 @@ describe("the chart rendered (Go text/template)", () => {
         w.kind === "Job" ? "true" : undefined,
       );
     }
+    const egress = of(ms, "NetworkPolicy").find((p) => p.metadata.name.endsWith("-egress"))!;
+    expect(egress.spec.egress.map((e: { ports: { port: number }[] }) => e.ports[0]!.port)).toEqual([
+      53, 4222, 5432, 8200,
+    ]);
     const sa = of(ms, "ServiceAccount").map((s) => s.metadata.name);
     for (const w of workloads(ms)) expect(sa).toContain(w.spec.template.spec.serviceAccountName);
   });
