@@ -81,10 +81,14 @@ export type { FreqtradeMetrics } from "./metrics/freqtrade-metrics.ts";
 export { freqtradeMetrics } from "./metrics/freqtrade-metrics.ts";
 export type { MetricFill, MetricsInput, MetricTrade, MetricValuation } from "./metrics/metrics-input.ts";
 export { metricsInputFromEvents } from "./metrics/metrics-input.ts";
+export type { MonthlyReturn } from "./metrics/monthly-returns.ts";
+export { monthlyReturns } from "./metrics/monthly-returns.ts";
 export type { NautilusMetrics } from "./metrics/nautilus-metrics.ts";
 export { nautilusMetrics } from "./metrics/nautilus-metrics.ts";
 export type { MetricsOptions, SessionMetrics } from "./metrics/session-metrics.ts";
 export { computeMetrics, tradesFingerprint } from "./metrics/session-metrics.ts";
+export type { AgentAccuracy } from "./metrics/vote-accuracy.ts";
+export { voteAccuracy } from "./metrics/vote-accuracy.ts";
 // orchestrator (weighted vote and the per-bar decision)
 export type { OrchestratorContext, OrchestratorInput } from "./orchestrator/orchestrator-machine.ts";
 export {

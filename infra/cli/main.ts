@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { hasErrorCode } from "../../events/index.ts";
+import { registerBacktestCommand } from "./commands/backtest-command.ts";
 import { registerCheckBiasCommand } from "./commands/check-bias-command.ts";
 import { registerDemoCommand } from "./commands/demo-command.ts";
 import { registerGatewayCommand } from "./commands/gateway-command.ts";
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerGatewayCommand(program);
   registerKeysCommand(program);
   registerReplayCommand(program);
+  registerBacktestCommand(program);
   return program;
 }
 
