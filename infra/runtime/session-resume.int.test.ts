@@ -61,9 +61,9 @@ async function readAll(l: EventLog, filter: string): Promise<AnyEvent[]> {
 }
 
 describe("a session over JetStream", () => {
-  it("interrupted at bar 40 and resumed past the duplicate window, equals an uninterrupted in-process run", async () => {
+  it("interrupted at bar 30 and resumed past the duplicate window, equals an uninterrupted in-process run", async () => {
     const sid = "resumed";
-    const created = await openSyntheticSession(log, sid, 5, 90);
+    const created = await openSyntheticSession(log, sid, 5, 70);
     const snapshots = await createKvSnapshotStore(js.nc, `${js.stream}_snapshots`);
 
     const abort = new AbortController();
@@ -78,12 +78,12 @@ describe("a session over JetStream", () => {
         recordedAt,
         signal: abort.signal,
         onProgress: (p) => {
-          if (p.bars >= 40) abort.abort();
+          if (p.bars >= 30) abort.abort();
         },
       }),
     ).rejects.toThrow(/aborted/);
     const cut = await readAll(log, subjectFor(log.root, sid, "feed"));
-    expect(cut.filter((e) => e.type === "CandleClosed").length).toBeLessThan(90);
+    expect(cut.filter((e) => e.type === "CandleClosed").length).toBeLessThan(70);
     // The checkpointed hosts saved where they were when they stopped.
     for (const writer of ["session", "orchestrator", "risk", "exec"]) {
       expect((await snapshots.load(`${sid}.${writer}`))?.lastSeq ?? 0).toBeGreaterThan(0);
