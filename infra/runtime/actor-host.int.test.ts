@@ -6,8 +6,6 @@ import {
   createMemorySnapshotStore,
   createPaperExecutionSpec,
   createTechnicalAgentSpec,
-  defaultStrategy,
-  type SessionSetup,
   type SnapshotStore,
   startActorHost,
   syntheticMarket,
@@ -23,6 +21,7 @@ import {
   subjectFor,
 } from "../../events/index.ts";
 import { connectNats } from "../connections/nats-connection.ts";
+import { syntheticPaperSetup } from "../testing/synthetic-session.ts";
 import { openTestJetStream, type TestJetStream } from "../testing/test-jetstream.ts";
 import { createKvSnapshotStore } from "./kv-snapshot-store.ts";
 
@@ -30,15 +29,7 @@ import { createKvSnapshotStore } from "./kv-snapshot-store.ts";
 // foreign client published, and OCC fencing of a second host for the same writer. Real actors: paper execution
 // (checkpointed; one PortfolioValued a bar) and the technical agent (refolds from the first event; one signal a bar).
 
-const setup = (sessionId: string): SessionSetup => ({
-  sessionId,
-  mode: "paper",
-  symbol: "BTC/USDT",
-  timeframe: "1m",
-  strategy: defaultStrategy,
-  initialCash: "10000",
-  quoteCurrency: "USDT",
-});
+const setup = syntheticPaperSetup;
 const recordedAt = () => new Date().toISOString();
 const candles = [
   ...syntheticMarket({ seed: 11, bars: 40, books: false, quotes: false, news: false, fearGreed: false }),

@@ -1,5 +1,18 @@
-import { defaultStrategy, openSessionOnLog } from "../../actors/index.ts";
+import { defaultStrategy, openSessionOnLog, type SessionSetup } from "../../actors/index.ts";
 import { type EventEnvelope, type EventLog, subjectFor } from "../../events/index.ts";
+
+/** The setup of the sessions below: paper, BTC/USDT on 1m bars, the default strategy, 10,000 USDT. */
+export function syntheticPaperSetup(sessionId: string): SessionSetup {
+  return {
+    sessionId,
+    mode: "paper",
+    symbol: "BTC/USDT",
+    timeframe: "1m",
+    strategy: defaultStrategy,
+    initialCash: "10000",
+    quoteCurrency: "USDT",
+  };
+}
 
 /** Opens a paper session on the seeded synthetic market (1m bars, default strategy) and returns its SessionCreated. */
 export async function openSyntheticSession(

@@ -15,15 +15,13 @@ import {
   createMemorySnapshotStore,
   createPassThroughLog,
   createSessionActors,
-  defaultStrategy,
   runInProcessSession,
   runSessionOnLog,
-  type SessionSetup,
   syntheticMarket,
 } from "../../actors/index.ts";
 import { createJetStreamEventLog } from "../../events/index.ts";
 import { connectNats } from "../../infra/connections/nats-connection.ts";
-import { openSyntheticSession } from "../../infra/testing/synthetic-session.ts";
+import { openSyntheticSession, syntheticPaperSetup } from "../../infra/testing/synthetic-session.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -37,15 +35,7 @@ const jsBars = Number(args["js-bars"]);
 const seed = Number(args.seed);
 const progressEvery = 100_000;
 
-const setup = (sessionId: string): SessionSetup => ({
-  sessionId,
-  mode: "paper",
-  symbol: "BTC/USDT",
-  timeframe: "1m",
-  strategy: defaultStrategy,
-  initialCash: "10000",
-  quoteCurrency: "USDT",
-});
+const setup = syntheticPaperSetup;
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
 /** Peak resident set so far (maxRSS is in kilobytes). */
 const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
