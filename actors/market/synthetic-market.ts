@@ -108,16 +108,20 @@ function cents(c: number): string {
   return frac % 10 === 0 ? `${whole}.${frac / 10}` : `${whole}.${frac < 10 ? "0" : ""}${frac}`;
 }
 
-/** A non-negative quantity to `dp` decimals, canonical (no trailing zeros). */
+/** A non-negative quantity to `dp` decimals (at least one unit), canonical (no trailing zeros). */
 function qty(x: number, dp: number): string {
   const scale = 10 ** dp;
   const units = Math.max(1, Math.round(x * scale));
   const whole = Math.floor(units / scale);
-  let frac = String(units - whole * scale).padStart(dp, "0");
-  let end = frac.length;
-  while (end > 0 && frac.charCodeAt(end - 1) === 48) end -= 1;
-  frac = frac.slice(0, end);
-  return frac === "" ? String(whole) : `${whole}.${frac}`;
+  let frac = units - whole * scale;
+  if (frac === 0) return String(whole);
+  let digits = dp;
+  while (frac % 10 === 0) {
+    frac /= 10;
+    digits -= 1;
+  }
+  // 10^digits + frac, minus its leading 1: the fraction zero-padded to `digits`.
+  return `${whole}.${String(10 ** digits + frac).slice(1)}`;
 }
 
 /**
@@ -337,45 +341,59 @@ function syntheticBooks(
   const mid = Math.round(Number(bar.close) * 100);
   const hv = bar.regime === "high-volatility";
   const halfSpread = rng.int(1, hv ? 20 : 4);
-  const bidLean = bar.regime === "trend-up" ? 1.6 : 1;
-  const askLean = bar.regime === "trend-down" ? 1.6 : 1;
-  const side = (dir: 1 | -1, lean: number): [number, number][] => {
-    const out: [number, number][] = [];
-    let p = mid + dir * halfSpread;
-    for (let i = 0; i < levels && p > 0; i += 1) {
-      out.push([p, Math.exp(0.8 * rng.normal() - 0.5) * lean]);
-      p += dir * rng.int(100, 1000);
-    }
-    return out;
-  };
-  const bids = side(-1, bidLean);
-  const asks = side(1, askLean);
-  for (const levelsOfSide of [bids, asks]) {
-    if (levelsOfSide.length > 4 && rng.chance(0.08)) {
-      const at = levelsOfSide[rng.int(3, levelsOfSide.length - 1)] as [number, number];
-      at[1] *= 25;
-    }
-    if (levelsOfSide.length > 1 && rng.chance(0.15)) {
-      const at = levelsOfSide[rng.int(1, levelsOfSide.length - 1)] as [number, number];
-      at[1] *= 7;
-    }
+  const bids = bookSide(rng, mid - halfSpread, -1, bar.regime === "trend-up" ? 1.6 : 1, levels);
+  const asks = bookSide(rng, mid + halfSpread, 1, bar.regime === "trend-down" ? 1.6 : 1, levels);
+  for (const side of [bids, asks]) {
+    if (side.length > 4 && rng.chance(0.08)) (side[rng.int(3, side.length - 1)] as [number, number])[1] *= 25;
+    if (side.length > 1 && rng.chance(0.15)) (side[rng.int(1, side.length - 1)] as [number, number])[1] *= 7;
   }
-  const fmt = (ls: [number, number][]) => ls.map(([p, q]) => [cents(p), qty(q, 4)] as const);
-  const book: OrderBook = { symbol, venue, at: bar.closeTime, bids: fmt(bids), asks: fmt(asks) };
+  const book: OrderBook = {
+    symbol,
+    venue,
+    at: bar.closeTime,
+    bids: formatLevels(bids),
+    asks: formatLevels(asks),
+  };
   if (!rng.chance(0.05)) return [book];
   // A spoof leans against the move: a fake bid wall in a fall, a fake ask wall in a rise.
   const spoofBids = bar.regime === "trend-down" || (bar.regime !== "trend-up" && rng.chance(0.5));
   const target = spoofBids ? bids : asks;
   const level = target[Math.min(target.length - 1, rng.int(1, 4))];
   if (level === undefined) return [book];
-  const shown = target.map(([p, q]) => [p, p === level[0] ? q + 30 : q] as [number, number]);
+  const shown = formatLevels(target.map(([p, q]) => [p, p === level[0] ? q + 30 : q] as [number, number]));
   const spoofed: OrderBook = {
     ...book,
     at: bar.closeTime - 3000,
-    bids: spoofBids ? fmt(shown) : book.bids,
-    asks: spoofBids ? book.asks : fmt(shown),
+    bids: spoofBids ? shown : book.bids,
+    asks: spoofBids ? book.asks : shown,
   };
   return [spoofed, book];
+}
+
+/** One side in integer cents from the best price outward: lognormal sizes, 1–10 USDT between levels. */
+function bookSide(
+  rng: SeededRandom,
+  best: number,
+  dir: 1 | -1,
+  lean: number,
+  levels: number,
+): [number, number][] {
+  const out: [number, number][] = [];
+  let p = best;
+  for (let i = 0; i < levels && p > 0; i += 1) {
+    out.push([p, Math.exp(0.8 * rng.normal() - 0.5) * lean]);
+    p += dir * rng.int(100, 1000);
+  }
+  return out;
+}
+
+function formatLevels(levels: readonly (readonly [number, number])[]): (readonly [string, string])[] {
+  const out: (readonly [string, string])[] = new Array(levels.length);
+  for (let i = 0; i < levels.length; i += 1) {
+    const [p, q] = levels[i] as readonly [number, number];
+    out[i] = [cents(p), qty(q, 4)];
+  }
+  return out;
 }
 
 /** Quotes on three venues around the price; about 1 in 250 is a dislocation of 1–2 % on kraken or coinbase. */
