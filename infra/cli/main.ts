@@ -7,6 +7,7 @@ import { registerGatewayCommand } from "./commands/gateway-command.ts";
 import { registerKeysCommand } from "./commands/keys-command.ts";
 import { registerLogCommand } from "./commands/log-command.ts";
 import { registerMigrateCommand } from "./commands/migrate-command.ts";
+import { registerOptimizeCommand } from "./commands/optimize-command.ts";
 import { registerProjectionsCommand } from "./commands/projections-command.ts";
 import { registerProjectorCommand } from "./commands/projector-command.ts";
 import { registerReplayCommand } from "./commands/replay-command.ts";
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerKeysCommand(program);
   registerReplayCommand(program);
   registerBacktestCommand(program);
+  registerOptimizeCommand(program);
   return program;
 }
 
