@@ -114,14 +114,19 @@ async function expectOnePerCandle(log: EventLog, sid: string, writer: string, n:
   return events;
 }
 
-/** The start sequence of the host's consumer on the session's subjects (what it was restored to). */
-async function consumerStart(stream: string, filter: string): Promise<number[]> {
+/** The start sequences of the `count` consumers hosts opened on the session's subjects (what they restored to). */
+async function consumerStarts(stream: string, filter: string, count: number): Promise<number[]> {
   const jsm = await jetstreamManager(js.nc);
-  const starts: number[] = [];
-  for await (const c of jsm.consumers.list(stream)) {
-    const f = c.config.filter_subjects?.[0] ?? c.config.filter_subject;
-    if (f === filter) starts.push(c.config.opt_start_seq ?? 1);
-  }
+  let starts: number[] = [];
+  // A host opens its consumer when its subscription is first iterated, just after startActorHost returns.
+  await waitUntil(`${count} consumers on ${filter}`, async () => {
+    starts = [];
+    for await (const c of jsm.consumers.list(stream)) {
+      const f = c.config.filter_subjects?.[0] ?? c.config.filter_subject;
+      if (f === filter) starts.push(c.config.opt_start_seq ?? 1);
+    }
+    return starts.length >= count;
+  });
   return starts;
 }
 
@@ -143,7 +148,7 @@ describe("actor host over JetStream", () => {
     await feed(js.log, sid, 10, 20);
     const b = await startActorHost({ log: js.log, spec: exec, sessionId: sid, snapshots, recordedAt });
     // A restored host reads only what follows its checkpoint.
-    expect(await consumerStart(js.stream, sessionFilter(js.root, sid))).toEqual([(cp?.lastSeq ?? 0) + 1]);
+    expect(await consumerStarts(js.stream, sessionFilter(js.root, sid), 1)).toEqual([(cp?.lastSeq ?? 0) + 1]);
     const out = await expectOnePerCandle(js.log, sid, "exec", 20);
     expect((await b.stop()).reason).toBe("stopped");
     // Valued at each bar's close, in order: the restored machine carried on where the first one stopped.
@@ -178,7 +183,7 @@ describe("actor host over JetStream", () => {
         ),
       );
       const stream = log === js.log ? js.stream : `${js.stream}_W`;
-      expect(await consumerStart(stream, sessionFilter(log.root, sid))).toEqual([1, 1]);
+      expect(await consumerStarts(stream, sessionFilter(log.root, sid), 2)).toEqual([1, 1]);
       const exec = await expectOnePerCandle(log, sid, "exec", 12);
       const signals = await expectOnePerCandle(log, sid, "agent.technical", 12);
       const exits = await Promise.all(hosts.map((h) => h.stop()));
