@@ -37,6 +37,10 @@ afterEach(async () => {
 });
 
 async function run(...args: string[]): Promise<{ out: string; error: unknown }> {
+  return runMode("live", ...args);
+}
+
+async function runMode(mode: string, ...args: string[]): Promise<{ out: string; error: unknown }> {
   const program = new Command("cryptofunk").exitOverride();
   registerRunCommand(program);
   let out = "";
@@ -46,7 +50,7 @@ async function run(...args: string[]): Promise<{ out: string; error: unknown }> 
   });
   let error: unknown = null;
   try {
-    await program.parseAsync(["node", "cryptofunk", "run", "--mode", "live", ...args]);
+    await program.parseAsync(["node", "cryptofunk", "run", "--mode", mode, ...args]);
   } catch (e) {
     error = e;
   } finally {
@@ -167,5 +171,50 @@ describe("cryptofunk run --mode live against a local Binance-format exchange", (
       fake.requests.some((q) => q.startsWith("GET /api/v3/klines?") && q.includes("symbol=BTCUSDT")),
     ).toBe(true);
     expect(fake.orderPosts()).toBe(0); // agents still warming up: no decision to trade
+  }, 60_000);
+});
+
+describe("cryptofunk run --mode paper --exchange: paper fills on the exchange's live market", () => {
+  it("polls the exchange's bars (no credentials needed) and never sends an order there", async () => {
+    const minute = 60_000;
+    const last = Math.floor(Date.now() / minute) * minute - minute;
+    const klines = [1, 0].map((k) => {
+      const t = last - k * minute;
+      return [
+        t,
+        "100.0",
+        "101.0",
+        "99.5",
+        "100.5",
+        "12.5",
+        t + minute - 1,
+        "1256.25",
+        42,
+        "6.0",
+        "603.0",
+        "0",
+      ];
+    });
+    fake = await startFakeBinanceExchange({ apiKey: "unused", secret: "unused", klines });
+    const r = await runMode(
+      "paper",
+      "--exchange",
+      "binance",
+      "--exchange-url",
+      fake.baseUrl,
+      "--polls",
+      "2",
+      "--poll-interval",
+      "50",
+      "--embedded",
+      "--json",
+    );
+    expect(r.error).toBeNull();
+    const summary = JSON.parse(r.out) as { sessionId: string; bars: number; status: string };
+    expect(summary.sessionId).toMatch(/^run-/);
+    expect(summary.bars).toBe(1);
+    expect(summary.status).toBe("stopped");
+    expect(fake.requests.some((q) => q.startsWith("GET /api/v3/klines?"))).toBe(true);
+    expect(fake.orderPosts()).toBe(0);
   }, 60_000);
 });

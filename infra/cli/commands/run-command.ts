@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { parse as parseYaml } from "yaml";
 import {
   createMemorySnapshotStore,
+  createSessionActors,
   openSessionOnLog,
   parseStrategy,
   runSessionOnLog,
@@ -19,9 +20,12 @@ import {
   ValidationError,
 } from "../../../events/index.ts";
 import { openEventLog } from "../../connections/open-event-log.ts";
+import { createExchange } from "../../execution/create-exchange.ts";
+import { ccxtMarketFeed } from "../../feeds/ccxt-market-source.ts";
 import { loadCandleFile } from "../../loaders/candle-file-loader.ts";
+import type { Logger } from "../../logging/create-logger.ts";
 import { createProgressReporter } from "../../session/progress-reporter.ts";
-import { planSession } from "../../session/session-planner.ts";
+import { planSession, setupFromCreated } from "../../session/session-planner.ts";
 import { cliContext } from "../cli-context.ts";
 import { formatSummary } from "./demo-command.ts";
 import { runLive } from "./live-run.ts";
@@ -53,9 +57,12 @@ export function registerRunCommand(program: Command): void {
     .option("--synthetic <bars>", "use the seeded synthetic market with this many bars")
     .option("--seed <s>", "seed of the synthetic market", "42")
     .option("--exchange <id>", "live market data from an exchange (ccxt id)")
-    .option("--exchange-url <url>", "live: point the exchange's REST URLs here (a proxy or a local exchange)")
-    .option("--polls <n>", "live: stop after this many market polls (default: until interrupted)")
-    .option("--poll-interval <ms>", "live: between market polls (default 5000)")
+    .option(
+      "--exchange-url <url>",
+      "--exchange: point the exchange's REST URLs here (a proxy or a local exchange)",
+    )
+    .option("--polls <n>", "--exchange: stop after this many market polls (default: until interrupted)")
+    .option("--poll-interval <ms>", "--exchange: between market polls (default 5000)")
     .option("--symbol <symbol>", "market symbol", "BTC/USDT")
     .option("--timeframe <tf>", "strategy timeframe: 1m 5m 15m 1h 4h 1d", "1m")
     .option("--strategy <file>", "strategy file (YAML or JSON); defaults fill the rest")
@@ -109,12 +116,7 @@ export function registerRunCommand(program: Command): void {
           { path: "--data", message: "one market source" },
         ]);
       }
-      if (opts.exchange !== undefined) {
-        throw new UnsupportedError(
-          "paper trading on live exchange data needs network access this build does not test",
-        );
-      }
-      let source: { kind: "file" | "synthetic"; ref: string; checksum?: string };
+      let source: { kind: "file" | "synthetic" | "exchange"; ref: string; checksum?: string };
       let firstAt = "1970-01-01T00:00:00.000Z";
       let totalBars = 0;
       if (opts.data !== undefined) {
@@ -128,6 +130,11 @@ export function registerRunCommand(program: Command): void {
         const first = loaded.candles[0]?.openTime;
         if (first !== undefined) firstAt = new Date(first).toISOString();
         totalBars = Math.floor(((r.intervalMs ?? 60_000) * loaded.candles.length) / timeframeMs[tf.data]);
+      } else if (opts.exchange !== undefined) {
+        // Paper trading on the exchange's live market: data from ccxt, fills by the paper venue.
+        source = { kind: "exchange", ref: opts.exchange };
+        firstAt = new Date().toISOString();
+        totalBars = opts.polls === undefined ? 0 : Number(opts.polls);
       } else {
         const bars = Number(opts.synthetic);
         if (!Number.isInteger(bars) || bars < 1) {
@@ -163,7 +170,10 @@ export function registerRunCommand(program: Command): void {
           return;
         }
         const recorded = await readCreated(opened.log, config.nats.root, sessionId);
-        const plan = await planSession(recorded);
+        const plan =
+          source.kind === "exchange"
+            ? paperOnExchange(recorded, source.ref, opts, logger)
+            : await planSession(recorded);
         const started = Date.now();
         const progress = createProgressReporter("bars", totalBars, logger);
         const result = await runSessionOnLog({
@@ -191,6 +201,29 @@ export function registerRunCommand(program: Command): void {
         await opened.close();
       }
     });
+}
+
+/** A paper session whose market is an exchange's, polled through ccxt (no credentials: public endpoints only). */
+function paperOnExchange(
+  created: EventEnvelope<"SessionCreated">,
+  exchangeId: string,
+  opts: { exchangeUrl?: string; polls?: string; pollInterval?: string },
+  logger: Logger,
+): { specs: ReturnType<typeof createSessionActors>; feed: AsyncIterable<AnyEventDraft> } {
+  const setup = setupFromCreated(created);
+  const exchange = createExchange({
+    id: exchangeId,
+    ...(opts.exchangeUrl === undefined ? {} : { baseUrl: opts.exchangeUrl }),
+  });
+  const feed = ccxtMarketFeed({
+    symbol: setup.symbol,
+    timeframe: setup.timeframe,
+    venues: [{ venue: exchangeId, exchange }],
+    ...(opts.polls === undefined ? {} : { maxPolls: Number(opts.polls) }),
+    ...(opts.pollInterval === undefined ? {} : { intervalMs: Number(opts.pollInterval) }),
+    onError: (venue, error) => logger.warn({ venue, err: error }, "market data poll failed"),
+  });
+  return { specs: createSessionActors(setup), feed };
 }
 
 async function readCreated(
