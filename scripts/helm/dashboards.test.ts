@@ -1,7 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Registry } from "prom-client";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { createGatewayMetrics } from "../../gateway/observability/gateway-metrics.ts";

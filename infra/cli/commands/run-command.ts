@@ -16,7 +16,6 @@ import {
   sessionHash,
   timeframeMs,
   timeframe as timeframeSchema,
-  UnsupportedError,
   ValidationError,
 } from "../../../events/index.ts";
 import { openEventLog } from "../../connections/open-event-log.ts";
