@@ -66,6 +66,16 @@ function credentialFiles() {
   vi.stubEnv("EXCHANGE_SECRET_FILE", join(dir, "secret"));
 }
 
+/** Binance klines of the last `n` closed 1-minute bars (the newest opens one minute before the current one). */
+function closedKlines(n: number): (string | number)[][] {
+  const minute = 60_000;
+  const last = Math.floor(Date.now() / minute) * minute - minute;
+  return Array.from({ length: n }, (_, i) => {
+    const t = last - (n - 1 - i) * minute;
+    return [t, "100.0", "101.0", "99.5", "100.5", "12.5", t + minute - 1, "1256.25", 42, "6.0", "603.0", "0"];
+  });
+}
+
 const issuePaths = (e: unknown) => (e as ConfigError).issues.map((i) => i.path);
 
 describe("cryptofunk run --mode live: refused without the switch and credentials", () => {
@@ -120,25 +130,7 @@ describe("cryptofunk run --mode live: refused without the switch and credentials
 
 describe("cryptofunk run --mode live against a local Binance-format exchange", () => {
   it("runs a session on the exchange's market with the venue gateway and prints its summary", async () => {
-    const minute = 60_000;
-    const last = Math.floor(Date.now() / minute) * minute - minute; // the last closed bar opens here
-    const klines = [3, 2, 1, 0].map((k) => {
-      const t = last - k * minute;
-      return [
-        t,
-        "100.0",
-        "101.0",
-        "99.5",
-        "100.5",
-        "12.5",
-        t + minute - 1,
-        "1256.25",
-        42,
-        "6.0",
-        "603.0",
-        "0",
-      ];
-    });
+    const klines = closedKlines(4);
     fake = await startFakeBinanceExchange({ apiKey: "test-api-key", secret: "test-api-secret", klines });
     vi.stubEnv("LIVE_TRADING", "true");
     credentialFiles();
@@ -176,25 +168,7 @@ describe("cryptofunk run --mode live against a local Binance-format exchange", (
 
 describe("cryptofunk run --mode paper --exchange: paper fills on the exchange's live market", () => {
   it("polls the exchange's bars (no credentials needed) and never sends an order there", async () => {
-    const minute = 60_000;
-    const last = Math.floor(Date.now() / minute) * minute - minute;
-    const klines = [1, 0].map((k) => {
-      const t = last - k * minute;
-      return [
-        t,
-        "100.0",
-        "101.0",
-        "99.5",
-        "100.5",
-        "12.5",
-        t + minute - 1,
-        "1256.25",
-        42,
-        "6.0",
-        "603.0",
-        "0",
-      ];
-    });
+    const klines = closedKlines(2);
     fake = await startFakeBinanceExchange({ apiKey: "unused", secret: "unused", klines });
     const r = await runMode(
       "paper",
