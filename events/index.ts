@@ -1,6 +1,7 @@
 // The language of CryptoFunk: the public surface of events/. Other modules import from here, never from deep files.
 
 export { canonicalJson } from "./canonical/canonical-json.ts";
+export { normaliseEvent } from "./canonical/normalise-event.ts";
 export { canonicalOrder, normaliseSession, sessionHash } from "./canonical/session-hash.ts";
 export type { CatalogEntry, EventCatalog, EventData, EventType, Upcaster } from "./catalog/event-catalog.ts";
 export { eventCatalog, eventTypes, isEventType } from "./catalog/event-catalog.ts";

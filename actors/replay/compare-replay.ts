@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { type AnyEvent, canonicalJson } from "../../events/index.ts";
+import { type AnyEvent, canonicalJson, normaliseEvent } from "../../events/index.ts";
 import { inLogOrder, isOutputEvent } from "./recorded-inputs.ts";
 
 /** One field that differs between the recording and the replay (`undefined` side: the field is absent there). */
@@ -64,39 +64,8 @@ export function normaliseOutputs(events: readonly AnyEvent[]): Map<string, Norma
       labels.set(e.id, `${e.writer}#${k}`);
     }
   }
-  const sessionIds = [...new Set(ordered.map((e) => e.sessionId))];
+  const sessionIds = new Set(ordered.map((e) => e.sessionId));
   const othersByWriter = new Map<string, Map<string, string>>();
-  let others = new Map<string, string>();
-  const replaceString = (s: string): string => {
-    const known = labels.get(s);
-    if (known !== undefined) return known;
-    let out = s;
-    for (const sid of sessionIds) if (out.includes(sid)) out = out.split(sid).join("#session");
-    return out;
-  };
-  const replaceId = (s: string): string => {
-    const known = labels.get(s);
-    if (known !== undefined) return known;
-    if (sessionIds.includes(s)) return "#session";
-    let mapped = others.get(s);
-    if (mapped === undefined) {
-      mapped = `#i${others.size}`;
-      others.set(s, mapped);
-    }
-    return mapped;
-  };
-  const idKey = /(^id$|Id$)/;
-  const walk = (value: unknown, key: string | null): unknown => {
-    if (typeof value === "string")
-      return key !== null && idKey.test(key) ? replaceId(value) : replaceString(value);
-    if (Array.isArray(value)) return value.map((v) => walk(v, null));
-    if (value !== null && typeof value === "object") {
-      const out: Record<string, unknown> = {};
-      for (const k of Object.keys(value).sort()) out[k] = walk((value as Record<string, unknown>)[k], k);
-      return out;
-    }
-    return value;
-  };
   const result = new Map<string, NormalisedOutput>();
   for (const e of ordered) {
     if (!isOutputEvent(e)) continue;
@@ -105,9 +74,7 @@ export function normaliseOutputs(events: readonly AnyEvent[]): Map<string, Norma
       scoped = new Map();
       othersByWriter.set(e.writer, scoped);
     }
-    others = scoped;
-    const { seq: _s, recordedAt: _r, subject: _subject, ...rest } = e;
-    const n = walk(rest, null) as Normalised;
+    const n = normaliseEvent(e, labels, sessionIds, scoped);
     result.set(labels.get(e.id) as string, { e, n, text: canonicalJson(n) });
   }
   return result;

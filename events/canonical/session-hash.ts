@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { EventEnvelope, NewEvent } from "../envelope/event-envelope.ts";
 import { canonicalJson } from "./canonical-json.ts";
+import { normaliseEvent } from "./normalise-event.ts";
 
 type Hashable = NewEvent | EventEnvelope;
 
@@ -35,44 +36,7 @@ export function normaliseSession(events: readonly Hashable[]): unknown[] {
     eventPositions.set(e.id, `#e${i}`);
   });
   const otherIds = new Map<string, string>();
-
-  const replaceString = (s: string): string => {
-    const known = eventPositions.get(s);
-    if (known !== undefined) return known;
-    let out = s;
-    for (const sid of sessionIds) if (out.includes(sid)) out = out.split(sid).join("#session");
-    return out;
-  };
-  const replaceId = (s: string): string => {
-    const known = eventPositions.get(s);
-    if (known !== undefined) return known;
-    if (sessionIds.has(s)) return "#session";
-    let mapped = otherIds.get(s);
-    if (mapped === undefined) {
-      mapped = `#i${otherIds.size}`;
-      otherIds.set(s, mapped);
-    }
-    return mapped;
-  };
-  const walk = (value: unknown, key: string | null): unknown => {
-    if (typeof value === "string") {
-      return key !== null && /(^id$|Id$)/.test(key) ? replaceId(value) : replaceString(value);
-    }
-    if (Array.isArray(value)) return value.map((v) => walk(v, null));
-    if (value !== null && typeof value === "object") {
-      const out: Record<string, unknown> = {};
-      // Sorted keys, so first appearances are numbered in canonical order.
-      for (const k of Object.keys(value).sort()) out[k] = walk((value as Record<string, unknown>)[k], k);
-      return out;
-    }
-    return value;
-  };
-
-  return ordered.map((e) => {
-    // The subject is root + session + writer: the root is deployment configuration, the rest is hashed already.
-    const { seq: _seq, recordedAt: _recordedAt, subject: _subject, ...rest } = e as EventEnvelope;
-    return walk(rest, null);
-  });
+  return ordered.map((e) => normaliseEvent(e, eventPositions, sessionIds, otherIds));
 }
 
 /** sha256 (hex) over the canonical JSON of the normalised events, one per line. */
