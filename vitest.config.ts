@@ -5,15 +5,16 @@ import { defineConfig } from "vitest/config";
 const server = { deps: { inline: ["kysely"] } };
 
 // Test tiers by file name: *.test.ts are pure (no services), *.int.test.ts use the real NATS and Postgres,
-// *.e2e.test.ts run whole processes.
+// *.e2e.test.ts run whole processes; *.faults.test.ts break things on purpose and take minutes (`npm run test:faults`,
+// not part of `npm test`).
 export default defineConfig({
   test: {
     projects: [
       {
         test: {
           name: "unit",
-          include: ["{events,actors,projections,gateway,infra,scripts}/**/*.test.ts"],
-          exclude: ["**/*.int.test.ts", "**/*.e2e.test.ts", "**/node_modules/**"],
+          include: ["{events,actors,projections,gateway,infra,scripts,web}/**/*.test.ts"],
+          exclude: ["**/*.int.test.ts", "**/*.e2e.test.ts", "**/*.faults.test.ts", "**/node_modules/**"],
           testTimeout: 30_000,
           server,
         },
@@ -21,10 +22,21 @@ export default defineConfig({
       {
         test: {
           name: "int",
-          include: ["{events,actors,projections,gateway,infra,scripts}/**/*.{int,e2e}.test.ts"],
+          include: ["{events,actors,projections,gateway,infra,scripts,web}/**/*.{int,e2e}.test.ts"],
           exclude: ["**/node_modules/**"],
           testTimeout: 120_000,
           hookTimeout: 60_000,
+          server,
+        },
+      },
+      {
+        test: {
+          name: "faults",
+          include: ["{events,actors,projections,gateway,infra,scripts,web}/**/*.faults.test.ts"],
+          exclude: ["**/node_modules/**"],
+          testTimeout: 900_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
           server,
         },
       },
