@@ -25,12 +25,14 @@ import type { GatewayContext, ReadinessCheck } from "./http/gateway-context.ts";
 import { createGatewayMetrics } from "./observability/gateway-metrics.ts";
 import type { SessionLauncher } from "./ports/session-launcher.ts";
 import type { StrategyValidator } from "./ports/strategy-validator.ts";
+import type { WhatIfRunner } from "./ports/what-if-runner.ts";
 import { registerControlRoutes } from "./routes/control-routes.ts";
 import { registerFeedbackRoutes } from "./routes/feedback-routes.ts";
 import { registerHealthRoutes } from "./routes/health-routes.ts";
 import { registerKeyRoutes } from "./routes/key-routes.ts";
 import { registerReadRoutes } from "./routes/read-routes.ts";
 import { registerStrategyRoutes } from "./routes/strategy-routes.ts";
+import { registerWhatIfRoutes } from "./routes/what-if-routes.ts";
 import type { GatewayDatabase } from "./store/gateway-database.ts";
 import { registerStreamRoutes } from "./streams/stream-routes.ts";
 
@@ -51,6 +53,8 @@ export interface GatewayDeps {
   readonly launcher?: SessionLauncher;
   /** Validates strategy configs (the actors' schema); without it the strategy write routes answer 422. */
   readonly strategyValidator?: StrategyValidator;
+  /** Runs and compares what-if replays (the runtime); without it the what-if routes answer 422. */
+  readonly whatIf?: WhatIfRunner;
   /** Readiness probes; by default the event log (a round trip to NATS for JetStream) and `select 1`. */
   readonly readiness?: readonly ReadinessCheck[];
   /** The name of the event log's dependency in /readyz (default "nats"). */
@@ -129,6 +133,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     readiness,
     launcher: deps.launcher,
     strategyValidator: deps.strategyValidator,
+    whatIf: deps.whatIf,
     now,
   };
 
@@ -179,6 +184,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   registerControlRoutes(app, ctx);
   registerFeedbackRoutes(app, ctx);
   registerStrategyRoutes(app, ctx);
+  registerWhatIfRoutes(app, ctx);
   registerKeyRoutes(app, ctx);
   registerStreamRoutes(app, ctx);
 

@@ -25,5 +25,11 @@ export { createGatewayMetrics } from "./observability/gateway-metrics.ts";
 export type { LaunchRequest, LaunchSpec, SessionLauncher } from "./ports/session-launcher.ts";
 export { launchRequest } from "./ports/session-launcher.ts";
 export type { StrategyValidation, StrategyValidator } from "./ports/strategy-validator.ts";
+export type {
+  SessionComparisonView,
+  WhatIfOutcome,
+  WhatIfRequest,
+  WhatIfRunner,
+} from "./ports/what-if-runner.ts";
 export type { GatewayDatabase } from "./store/gateway-database.ts";
 export { gatewayMigrations, migrateGateway } from "./store/gateway-migrations.ts";

@@ -11,6 +11,8 @@ export { UnprojectableEventError } from "./projector/unprojectable-event-error.t
 // Read side (for the gateway)
 export type { AuditEntryView, AuditFilter, AuditKind } from "./read/audit-query.ts";
 export { auditKinds, listAuditTrail } from "./read/audit-query.ts";
+export type { CandleFilter } from "./read/candles-query.ts";
+export { listCandles } from "./read/candles-query.ts";
 export type { DeadLetterFilter, DeadLetterView } from "./read/dead-letters-query.ts";
 export { listDeadLetters } from "./read/dead-letters-query.ts";
 export type {

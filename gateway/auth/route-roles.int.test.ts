@@ -48,7 +48,10 @@ beforeAll(async () => {
     "GET /readyz": plain("/readyz"),
     "GET /metrics": plain("/metrics"),
     "GET /api/v1/openapi.json": plain("/api/v1/openapi.json"),
+    "GET /": plain("/"),
+    "GET /*": plain("/index.html"),
     "OPTIONS *": plain("/api/v1/sessions"),
+    "GET /api/v1/me": plain("/api/v1/me"),
     "GET /api/v1/sessions": plain("/api/v1/sessions?limit=5"),
     "GET /api/v1/sessions/:sessionId": plain(`/api/v1/sessions/${sid}`),
     "GET /api/v1/sessions/:sessionId/decisions": plain(
@@ -72,6 +75,7 @@ beforeAll(async () => {
     "GET /api/v1/sessions/:sessionId/commands/:commandId": async () => ({
       url: `/api/v1/sessions/${sid}/commands/${commandId}`,
     }),
+    "GET /api/v1/sessions/:sessionId/comparison": plain(`/api/v1/sessions/${sid}/comparison`),
     "GET /api/v1/sessions/:sessionId/events": plain(`/api/v1/sessions/${sid}/events?types=DecisionMade`),
     "GET /api/v1/sessions/:sessionId/ws": plain(`/api/v1/sessions/${sid}/ws?types=DecisionMade`),
     "GET /api/v1/decisions/needs-review": plain("/api/v1/decisions/needs-review"),
@@ -103,6 +107,10 @@ beforeAll(async () => {
     "POST /api/v1/sessions/:sessionId/flatten": async () => ({
       url: `/api/v1/sessions/${sid}/flatten`,
       body: {},
+    }),
+    "POST /api/v1/sessions/:sessionId/what-if": async () => ({
+      url: `/api/v1/sessions/${sid}/what-if`,
+      body: { config: { name: "what-if" } },
     }),
     "PUT /api/v1/sessions/:sessionId/decisions/:decisionId/feedback": async () => ({
       url: `/api/v1/sessions/${sid}/decisions/${s.decisionId}/feedback`,
@@ -176,10 +184,20 @@ describe("the route role table", () => {
     expect(Object.keys(samples).sort()).toEqual(served);
   });
 
-  // The launcher is absent here; POST /api/v1/sessions answers 422 UNSUPPORTED once access is granted. A separate
-  // test (launch-and-strategies.int.test.ts) covers the launch itself.
+  // The launcher and the what-if runner are absent here: their routes answer 422 UNSUPPORTED once access is granted
+  // (launch-and-strategies.int.test.ts and infra/replay/what-if-service.int.test.ts cover them). The UI's static
+  // routes answer 503 while the UI is not built.
+  const runtimeOnly: readonly RouteKey[] = [
+    "POST /api/v1/sessions",
+    "GET /api/v1/sessions/:sessionId/comparison",
+    "POST /api/v1/sessions/:sessionId/what-if",
+  ];
   const granted = (key: RouteKey, status: number) =>
-    key === "POST /api/v1/sessions" ? status === 422 : ok(status);
+    runtimeOnly.includes(key)
+      ? status === 422
+      : key === "GET /" || key === "GET /*"
+        ? ok(status) || status === 503
+        : ok(status);
 
   for (const [key, need] of Object.entries(routeRoles) as [RouteKey, RouteRole][]) {
     it(`${key} (${need}): no key → ${need === "public" ? "served" : "401"}, weaker role → 403, ${need} → 2xx`, async () => {

@@ -15,9 +15,13 @@ export const routeRoles = {
   "GET /readyz": "public",
   "GET /metrics": "public",
   "GET /api/v1/openapi.json": "public",
+  // The web UI's static build (index.html and hashed assets): code only, every datum comes through the API with a key.
+  "GET /": "public",
+  "GET /*": "public",
   // CORS preflight (@fastify/cors): answers only for allow-listed origins and carries no data.
   "OPTIONS *": "public",
 
+  "GET /api/v1/me": "viewer",
   "GET /api/v1/sessions": "viewer",
   "GET /api/v1/sessions/:sessionId": "viewer",
   "GET /api/v1/sessions/:sessionId/decisions": "viewer",
@@ -33,6 +37,7 @@ export const routeRoles = {
   "GET /api/v1/sessions/:sessionId/agents": "viewer",
   "GET /api/v1/sessions/:sessionId/trading-state": "viewer",
   "GET /api/v1/sessions/:sessionId/commands/:commandId": "viewer",
+  "GET /api/v1/sessions/:sessionId/comparison": "viewer",
   "GET /api/v1/sessions/:sessionId/events": "viewer",
   "GET /api/v1/sessions/:sessionId/ws": "viewer",
   "GET /api/v1/decisions/needs-review": "viewer",
@@ -46,6 +51,7 @@ export const routeRoles = {
   "POST /api/v1/sessions/:sessionId/resume": "trader",
   "POST /api/v1/sessions/:sessionId/stop": "trader",
   "POST /api/v1/sessions/:sessionId/flatten": "trader",
+  "POST /api/v1/sessions/:sessionId/what-if": "trader",
   "PUT /api/v1/sessions/:sessionId/decisions/:decisionId/feedback": "trader",
   "POST /api/v1/strategies/:name/versions": "trader",
   "POST /api/v1/strategies/:name/versions/:version/activate": "trader",

@@ -1,3 +1,5 @@
+import { fileURLToPath } from "node:url";
+
 /** What the gateway needs to know about its deployment (the CLI fills it from the validated app config). */
 export interface GatewayConfig {
   /** Off only for local development: every request then acts as an anonymous admin. Production refuses it. */
@@ -26,6 +28,19 @@ export interface GatewayConfig {
   readonly keyCacheMs: number;
   /** Time limit of each readiness check. */
   readonly readyTimeoutMs: number;
+  /** The web UI's static build served at `/` (absolute path; `npm run build:web` writes it). */
+  readonly uiDir: string;
+}
+
+/**
+ * `CRYPTOFUNK_UI_DIR`, else `<repo>/web/dist`: two levels up from this file in the sources, three from the compiled
+ * copy under dist/ (the image keeps web/dist beside dist/).
+ */
+export function defaultUiDir(): string {
+  const fromEnv = process.env.CRYPTOFUNK_UI_DIR;
+  if (fromEnv) return fromEnv;
+  const up = import.meta.url.endsWith(".ts") ? "../../" : "../../../";
+  return fileURLToPath(new URL(`${up}web/dist`, import.meta.url));
 }
 
 export const defaultGatewayConfig: GatewayConfig = {
@@ -42,6 +57,7 @@ export const defaultGatewayConfig: GatewayConfig = {
   liveTrading: false,
   keyCacheMs: 2000,
   readyTimeoutMs: 2000,
+  uiDir: defaultUiDir(),
 };
 
 /** Fills the unset fields with the defaults. */

@@ -7,6 +7,7 @@ import type { GatewayConfig } from "../config/gateway-config.ts";
 import type { GatewayMetrics } from "../observability/gateway-metrics.ts";
 import type { SessionLauncher } from "../ports/session-launcher.ts";
 import type { StrategyValidator } from "../ports/strategy-validator.ts";
+import type { WhatIfRunner } from "../ports/what-if-runner.ts";
 import type { GatewayDatabase } from "../store/gateway-database.ts";
 
 /** A named readiness probe: resolves when the dependency answered, throws otherwise. */
@@ -32,6 +33,7 @@ export interface GatewayContext {
   readonly readiness: readonly ReadinessCheck[];
   readonly launcher: SessionLauncher | undefined;
   readonly strategyValidator: StrategyValidator | undefined;
+  readonly whatIf: WhatIfRunner | undefined;
   readonly now: () => Date;
 }
 

@@ -14,8 +14,25 @@ const apiKeyInfo = z.object({
   revokedAt: z.string().nullable(),
 });
 
-/** Admin: issue, list and revoke API keys (the same store as `cryptofunk keys`). */
+/** Who the caller is (any role), and admin: issue, list and revoke API keys (the same store as `cryptofunk keys`). */
 export function registerKeyRoutes(app: GatewayApp, ctx: GatewayContext): void {
+  app.get(
+    "/api/v1/me",
+    {
+      schema: {
+        summary:
+          "The key this request acts as: its id, name and role (clients show or hide controls by role)",
+        tags: ["keys"],
+        response: { 200: z.object({ keyId: z.string(), name: z.string(), role: apiRole }) },
+      },
+    },
+    async (request) => {
+      // The access guard has set the principal on every non-public route (anonymous admin when auth is off).
+      const p = request.principal!;
+      return { keyId: p.keyId, name: p.name, role: p.role };
+    },
+  );
+
   app.get(
     "/api/v1/keys",
     {

@@ -7,6 +7,7 @@ import { createDatabase, databaseOptionsFromConfig } from "../connections/databa
 import type { OpenedEventLog } from "../connections/open-event-log.ts";
 import type { Logger } from "../logging/create-logger.ts";
 import { createSystemMetrics } from "../observability/metrics.ts";
+import { createWhatIfService } from "../replay/what-if-service.ts";
 import { createSessionLauncher } from "./session-launcher.ts";
 
 /** The actors' strategy schema behind the gateway's validator port. */
@@ -84,6 +85,7 @@ export async function startGatewayService(options: GatewayServiceOptions): Promi
     metricsRegistry: metrics.registry,
     strategyValidator: actorsStrategyValidator,
     launcher,
+    whatIf: createWhatIfService(opened.log),
     eventLogName: opened.kind === "jetstream" ? "nats" : "event-log",
   });
   const address = await gateway.listen({ host: g.host, port: g.port });
