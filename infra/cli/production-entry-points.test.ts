@@ -27,7 +27,7 @@ function leaves(command: Command, path: string[] = []): Leaf[] {
   return [{ argv, name: path.join(" ") }];
 }
 
-const program = buildProgram();
+const program = await buildProgram();
 const all = leaves(program);
 const saved = { ...process.env };
 
@@ -61,7 +61,7 @@ describe("every entry point validates the production configuration", () => {
   });
 
   it.each(all.map((l) => [l.name, l.argv] as const))("%s refuses it", async (_name, argv) => {
-    const outcome = buildProgram()
+    const outcome = (await buildProgram())
       .exitOverride()
       .configureOutput({ writeErr: () => {}, writeOut: () => {} })
       .parseAsync(["node", "cryptofunk", ...argv]);

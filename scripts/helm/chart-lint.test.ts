@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { buildProgram } from "../../infra/cli/main.ts";
 import { environmentNames } from "../../infra/config/app-config.ts";
 import { loadChartFiles, type Values } from "./chart-files.ts";
@@ -216,8 +216,12 @@ describe("the chart wires the application's own names", () => {
     "worker-deployment.yaml": ["worker"],
     "migrate-job.yaml": ["migrate", "up"],
   };
+  let program: Command;
+  beforeAll(async () => {
+    program = await buildProgram();
+  });
   const find = (path: readonly string[]): Command | undefined => {
-    let c: Command | undefined = buildProgram();
+    let c: Command | undefined = program;
     for (const name of path) c = c?.commands.find((s) => s.name() === name);
     return c;
   };

@@ -105,8 +105,8 @@ describe("Dockerfile", () => {
     ).toMatch(/CRYPTOFUNK_ENV=production/);
   });
 
-  it("one image serves every role: each is a command of the CLI", () => {
-    const names = buildProgram().commands.map((c) => c.name());
+  it("one image serves every role: each is a command of the CLI", async () => {
+    const names = (await buildProgram()).commands.map((c) => c.name());
     for (const role of ["gateway", "projector", "worker", "migrate"]) expect(names).toContain(role);
   });
 
