@@ -27,12 +27,21 @@ export interface PumpOptions {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** A running pump: `close` ends the client's stream (reason "closed"), as on shutdown. */
+export interface StreamPump {
+  close(message: string): void;
+}
+
 /**
  * Streams a session's events to one client: catch-up from `fromSeq`, then live, with heartbeats. Backpressure: when
  * the client's unread output passes the bound the pump stops reading the log and waits; a client that does not
  * drain within the drain timeout is dropped with a reason. Memory per client stays under bound + one event.
  */
-export function pumpSessionEvents(ctx: GatewayContext, options: PumpOptions, target: StreamTarget): void {
+export function pumpSessionEvents(
+  ctx: GatewayContext,
+  options: PumpOptions,
+  target: StreamTarget,
+): StreamPump {
   const { streamMaxBufferedBytes: bound, streamDrainTimeoutMs: drainTimeout, heartbeatMs } = ctx.config;
   const subscription = ctx.log.subscribe(sessionFilter(ctx.log.root, options.sessionId), {
     fromSeq: options.fromSeq,
@@ -90,4 +99,5 @@ export function pumpSessionEvents(ctx: GatewayContext, options: PumpOptions, tar
     // The log ended the subscription (shutdown): say so rather than leave an idle connection.
     drop("closed", "the event log closed");
   })();
+  return { close: (message) => drop("closed", message) };
 }

@@ -5,7 +5,7 @@ import { errorResponse } from "../errors/http-status.ts";
 import type { GatewayApp } from "../http/gateway-app.ts";
 import type { GatewayContext } from "../http/gateway-context.ts";
 import { assertSessionExists } from "../routes/session-guard.ts";
-import { pumpSessionEvents, type StreamTarget } from "./event-pump.ts";
+import { pumpSessionEvents, type StreamPump, type StreamTarget } from "./event-pump.ts";
 
 const params = z.object({ sessionId: token });
 const query = z.object({
@@ -59,6 +59,12 @@ const sse = (fields: Record<string, string | number>) =>
 
 /** GET /api/v1/sessions/:id/events (SSE) and /api/v1/sessions/:id/ws (WebSocket). */
 export function registerStreamRoutes(app: GatewayApp, ctx: GatewayContext): void {
+  // A hijacked SSE response is outside fastify's bookkeeping, and a heartbeat keeps it busy: close() would wait for
+  // every client to leave. End them first (WebSockets are closed by @fastify/websocket's own preClose).
+  const open = new Set<StreamPump>();
+  app.addHook("preClose", async () => {
+    for (const pump of open) pump.close("the gateway is shutting down; reconnect with Last-Event-ID");
+  });
   const prepare = async (request: FastifyRequest) => {
     await assertSessionExists(ctx, (request.params as { sessionId: string }).sessionId);
     streamOptions(request);
@@ -110,7 +116,9 @@ export function registerStreamRoutes(app: GatewayApp, ctx: GatewayContext): void
         },
         onClose: (callback) => raw.on("close", callback),
       };
-      pumpSessionEvents(ctx, { sessionId: request.params.sessionId, ...options }, target);
+      const pump = pumpSessionEvents(ctx, { sessionId: request.params.sessionId, ...options }, target);
+      open.add(pump);
+      raw.on("close", () => open.delete(pump));
     },
   );
 
