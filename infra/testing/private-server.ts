@@ -64,7 +64,9 @@ export async function stopPid(
   process.kill(pid, signal);
   const deadline = Date.now() + 10_000;
   while (alive(pid) && Date.now() < deadline) {
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 50))]);
+    // Without `exited`, race a timer alone: racing `undefined` resolves at once and the loop would spin on
+    // microtasks, starving the event loop (Node never reaps the child, so it stays "alive" for the whole 10 s).
+    await Promise.race([...(exited === undefined ? [] : [exited]), new Promise((r) => setTimeout(r, 50))]);
   }
   if (alive(pid)) process.kill(pid, "SIGKILL");
 }
