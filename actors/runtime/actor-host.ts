@@ -9,6 +9,7 @@ import {
   subjectFor,
 } from "../../events/index.ts";
 import { type ActorSpec, createMachineDriver, type PersistedActor } from "./machine-driver.ts";
+import { retryUnavailable } from "./retry-unavailable.ts";
 
 /** A host's checkpoint: the machine's snapshot, the last input seen and the last sequence of its own subject. */
 export interface HostCheckpoint extends PersistedActor {
@@ -85,9 +86,13 @@ export async function startActorHost(options: ActorHostOptions): Promise<ActorHo
   const ownLastAtStart = await log.lastSeq(subject);
   let seen = usable?.lastSeq ?? 0;
   let sinceSave = 0;
+  let stopping = false;
+  // While the log or the store is unreachable (NATS restarting), appends and checkpoints wait and retry.
+  const retrying = { stopped: () => stopping };
   const sub = log.subscribe(sessionFilter(log.root, sessionId), { fromSeq: seen + 1 });
   const checkpoint = async () => {
-    await snapshots.save(key, { ...driver.persist(), lastSeq: seen, ownLastSeq });
+    const cp = { ...driver.persist(), lastSeq: seen, ownLastSeq };
+    await retryUnavailable(() => snapshots.save(key, cp), retrying);
     sinceSave = 0;
   };
 
@@ -120,8 +125,12 @@ export async function startActorHost(options: ActorHostOptions): Promise<ActorHo
     const recordedAt = options.recordedAt();
     const events = createEvents({ ...ctx, recordedAt }, drafts, cause);
     try {
-      const r = await log.append(subject, events, { expectedLastSeq: ownLastSeq });
-      if (r.duplicates > 0 && Math.max(...r.seqs) > ownLastAtStart) {
+      const { r, attempt } = await retryUnavailable(
+        async (n) => ({ r: await log.append(subject, events, { expectedLastSeq: ownLastSeq }), attempt: n }),
+        retrying,
+      );
+      // A retry finds what its failed attempt stored (the ack was lost): those duplicates are this host's own.
+      if (r.duplicates > 0 && attempt === 1 && Math.max(...r.seqs) > ownLastAtStart) {
         throw new FencedError(`${subject}: another instance appended these outputs first: this host stops`);
       }
       ownLastSeq = Math.max(ownLastSeq, ...r.seqs);
@@ -139,6 +148,7 @@ export async function startActorHost(options: ActorHostOptions): Promise<ActorHo
     writer: spec.writer,
     done,
     stop: async () => {
+      stopping = true;
       await sub.close();
       return done;
     },

@@ -10,6 +10,7 @@ import {
 } from "../../events/index.ts";
 import { type ActorHost, type HostExit, type SnapshotStore, startActorHost } from "./actor-host.ts";
 import type { ActorSpec } from "./machine-driver.ts";
+import { retryUnavailable } from "./retry-unavailable.ts";
 
 export interface SessionProgress {
   readonly bars: number;
@@ -147,7 +148,12 @@ export async function runSessionOnLog(options: LogSessionOptions): Promise<LogSe
         );
       }
       if (ordinal > resumed.count) {
-        const r = await log.append(feedSubject, [e], { expectedLastSeq: last });
+        // An unreachable log (NATS restarting) is waited out, as long as a stalled pipeline would be.
+        const expectedLastSeq = last;
+        const r = await retryUnavailable(() => log.append(feedSubject, [e], { expectedLastSeq }), {
+          stopped: () => options.signal?.aborted === true,
+          giveUpAfterMs: stall,
+        });
         last = Math.max(last, ...r.seqs);
       }
       if (draft.type === "CandleClosed") {

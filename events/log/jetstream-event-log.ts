@@ -62,6 +62,12 @@ const refusedBy = "jetstream-event-log";
 const maxDeadLetterPayload = 64 * 1024;
 /** How many messages a consumer pulls per request: large enough to stream 10k-event sessions without stalls. */
 const pullBatch = 1000;
+/**
+ * How long a pull request lives (the client's default is 30 s). After a server restart the client checks the
+ * consumer and, if JetStream is not answering yet, waits this long before checking again: with the default a
+ * subscription stayed silent for 30 s after NATS came back. Idle heartbeats are half of it.
+ */
+const pullExpiresMs = 5000;
 const wrongLastSequence = new Set<number>([
   JetStreamApiCodes.StreamWrongLastSequence,
   JetStreamApiCodes.StreamWrongLastSequenceUnknown,
@@ -313,7 +319,7 @@ export class JetStreamEventLog implements EventLog {
       await consumer.delete().catch(() => false);
       return;
     }
-    const messages = await consumer.consume({ max_messages: pullBatch });
+    const messages = await consumer.consume({ max_messages: pullBatch, expires: pullExpiresMs });
     stop.messages = messages;
     this.live.add(messages);
     try {

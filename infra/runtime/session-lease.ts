@@ -1,10 +1,21 @@
+import { JetStreamApiCodes, JetStreamApiError } from "@nats-io/jetstream";
 import { type KV, Kvm } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/nats-core";
+import { UnavailableError } from "../../events/index.ts";
+
+/** The key moved on from our revision (it lapsed, or another worker claimed it): the lease is lost. */
+const lostRevision = new Set<number>([
+  JetStreamApiCodes.StreamWrongLastSequence,
+  JetStreamApiCodes.StreamWrongLastSequenceUnknown,
+]);
 
 /** A worker's claim on a session: held while renewed, taken over by another worker once it lapses. */
 export interface SessionLease {
   readonly sessionId: string;
-  /** Renews the lease; false when it was lost (another worker holds it now). */
+  /**
+   * Renews the lease; false when it was lost (it lapsed or another worker holds it now). Rejects with an
+   * UnavailableError when NATS did not answer: the lease may still be ours, the next renewal tells.
+   */
   renew(): Promise<boolean>;
   release(): Promise<void>;
 }
@@ -42,8 +53,10 @@ export async function createSessionLeases(
           try {
             revision = await kv.update(sessionId, workerId, revision);
             return true;
-          } catch {
-            return false;
+          } catch (cause) {
+            if (cause instanceof JetStreamApiError && lostRevision.has(cause.code)) return false;
+            const message = `cannot renew the lease of ${sessionId}: ${(cause as Error).message}`;
+            throw new UnavailableError(message, { cause });
           }
         },
         async release() {

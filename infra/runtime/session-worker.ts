@@ -127,9 +127,13 @@ export async function startSessionWorker(options: SessionWorkerOptions): Promise
 
   const timer = setInterval(() => {
     for (const [sessionId, r] of running) {
-      void r.lease.renew().then((ok) => {
-        if (!ok) logger.error({ sessionId }, "lost the lease of a running session: its hosts will be fenced");
-      });
+      void r.lease.renew().then(
+        (ok) => {
+          if (!ok)
+            logger.error({ sessionId }, "lost the lease of a running session: its hosts will be fenced");
+        },
+        (err) => logger.warn({ sessionId, err }, "could not renew a lease (NATS unavailable): retrying"),
+      );
     }
     for (const sessionId of known.keys()) void tryClaim(sessionId);
   }, options.renewEveryMs ?? 5000);
