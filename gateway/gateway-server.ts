@@ -18,10 +18,12 @@ import { installAccessGuard } from "./auth/access-guard.ts";
 import { type ApiKeyStore, createApiKeyStore } from "./auth/api-key-store.ts";
 import { roleOf, routeKey } from "./auth/route-roles.ts";
 import { type GatewayConfig, resolveGatewayConfig, trustProxyOption } from "./config/gateway-config.ts";
+import { clientErrorHandler } from "./errors/client-error-handler.ts";
 import { errorBody } from "./errors/http-status.ts";
 import { toHttpError } from "./errors/to-http-error.ts";
 import type { GatewayApp } from "./http/gateway-app.ts";
 import type { GatewayContext, ReadinessCheck } from "./http/gateway-context.ts";
+import { installNulGuard } from "./http/nul-guard.ts";
 import { createGatewayMetrics } from "./observability/gateway-metrics.ts";
 import type { SessionLauncher } from "./ports/session-launcher.ts";
 import type { StrategyValidator } from "./ports/strategy-validator.ts";
@@ -86,6 +88,8 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     // The JSON parser drops __proto__ / constructor.prototype keys rather than letting them through.
     onProtoPoisoning: "remove",
     onConstructorPoisoning: "remove",
+    // Requests the HTTP parser refuses (bad request line, headers over 16 KiB) get the same error shape too.
+    clientErrorHandler,
     // Malformed URLs and the like are refused before routing: same error shape as everything else.
     frameworkErrors: (error, _request, reply) => {
       const http = toHttpError(error);
@@ -178,6 +182,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     transform: jsonSchemaTransform,
   });
   installAccessGuard(app, ctx);
+  installNulGuard(app);
 
   registerHealthRoutes(app, ctx);
   registerReadRoutes(app, ctx);

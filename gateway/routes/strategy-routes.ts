@@ -4,6 +4,7 @@ import { NotFoundError, token, UnsupportedError, ValidationError } from "../../e
 import { errorResponse } from "../errors/http-status.ts";
 import type { GatewayApp } from "../http/gateway-app.ts";
 import type { GatewayContext } from "../http/gateway-context.ts";
+import { refuseNul } from "../http/nul-guard.ts";
 import type { StrategyValidation } from "../ports/strategy-validator.ts";
 import { createStrategyStore, type StoredStrategy } from "../store/strategy-store.ts";
 import { actor } from "./request-actor.ts";
@@ -59,7 +60,10 @@ export function registerStrategyRoutes(app: GatewayApp, ctx: GatewayContext): vo
         "this gateway has no strategy validator (start the gateway with the runtime)",
       );
     }
-    return ctx.strategyValidator.validate(parseDocument(format, content));
+    const parsed = parseDocument(format, content);
+    // JSON's "\u0000" and YAML's "\0" escapes make a NUL only once parsed; Postgres jsonb refuses it.
+    refuseNul(parsed, "content");
+    return ctx.strategyValidator.validate(parsed);
   };
 
   app.post(
