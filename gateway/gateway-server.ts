@@ -37,6 +37,7 @@ import { registerStrategyRoutes } from "./routes/strategy-routes.ts";
 import { registerWhatIfRoutes } from "./routes/what-if-routes.ts";
 import type { GatewayDatabase } from "./store/gateway-database.ts";
 import { registerStreamRoutes } from "./streams/stream-routes.ts";
+import { registerUiRoutes } from "./ui/ui-routes.ts";
 
 export interface GatewayDeps {
   /** The event log: commands and feedback are appended to it, streams read it. */
@@ -192,6 +193,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   registerWhatIfRoutes(app, ctx);
   registerKeyRoutes(app, ctx);
   registerStreamRoutes(app, ctx);
+  registerUiRoutes(app, ctx);
 
   await app.ready();
   return Object.assign(app, { apiKeys: keys, routeList: routes });
