@@ -91,3 +91,8 @@ export async function waitUntil(
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
+
+/** Sleeps until the wall clock reaches `deadline` (a timer alone may fire a millisecond early by Date.now()). */
+export async function sleepUntil(deadline: number): Promise<void> {
+  while (Date.now() < deadline) await new Promise((r) => setTimeout(r, deadline - Date.now() + 1));
+}

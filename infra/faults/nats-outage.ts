@@ -7,7 +7,7 @@ import { connectNats } from "../connections/nats-connection.ts";
 import { expectAsInProcess } from "../testing/expect-as-in-process.ts";
 import { openSyntheticSession } from "../testing/synthetic-session.ts";
 import { pipelineHash, tradeHash } from "../testing/trade-hash.ts";
-import { startCli, waitUntil } from "./cli-process.ts";
+import { sleepUntil, startCli, waitUntil } from "./cli-process.ts";
 import { startPrivateNatsServer } from "./private-nats-server.ts";
 
 export interface NatsOutageOptions {
@@ -83,7 +83,7 @@ export async function runNatsOutage(options: NatsOutageOptions): Promise<NatsOut
     await nats.stop(options.signal);
     const barsBeforeOutage = bars();
     expect(barsBeforeOutage, "the outage must fall mid-session").toBeLessThan(options.bars);
-    await new Promise((r) => setTimeout(r, Math.max(0, options.outageMs - (Date.now() - down))));
+    await sleepUntil(down + options.outageMs);
     const eventsBeforeOutage = seen.length;
     const up = Date.now();
     await nats.start();

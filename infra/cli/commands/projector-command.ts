@@ -40,7 +40,8 @@ export function registerProjectorCommand(program: Command): void {
               "event-log": async () => {
                 await opened.log.lastSeq(`${config.nats.root}.health.probe`);
               },
-              database: async () => {
+              // Named by engine ("postgres" or "pglite"), as the gateway's /readyz names it.
+              [handle.kind]: async () => {
                 await sql`select 1`.execute(handle.db);
               },
             })
