@@ -1,27 +1,15 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import type { RecoveryReport } from "./embedded-event-log.ts";
 import { createEmbeddedEventLog } from "./embedded-event-log.ts";
 
 const root = resolve(import.meta.dirname, "../..");
-const url = (p: string) => pathToFileURL(resolve(root, p)).href;
 
-/** A writer process that appends batches to the file until it is killed. */
-const writerScript = (file: string) => `
-import { createEmbeddedEventLog } from ${JSON.stringify(url("events/log/embedded-event-log.ts"))};
-import { sampleCandle } from ${JSON.stringify(url("events/testing/sample-candle.ts"))};
-const log = createEmbeddedEventLog({ file: ${JSON.stringify(file)} });
-let last = await log.lastSeq("cf.s1.feed");
-for (let i = last; ; i += 250) {
-  const batch = Array.from({ length: 250 }, (_, k) => sampleCandle("cf", "s1", i + k));
-  last = log.appendSync("cf.s1.feed", batch, { expectedLastSeq: last }).lastSeq;
-  if (i === 0) process.stdout.write("writing\\n");
-}
-`;
+/** Appends batches of 250 candles to the file until it is killed (shared with infra/faults/embedded-log-kill). */
+const writer = resolve(root, "events/testing/embedded-log-writer.ts");
 
 describe("embedded event log after kill -9", () => {
   let dir: string | undefined;
@@ -32,12 +20,10 @@ describe("embedded event log after kill -9", () => {
   it("reopens with every complete record and no torn one, three kills in a row", async () => {
     dir = mkdtempSync(join(tmpdir(), "cf-kill-"));
     const file = join(dir, "events.jsonl");
-    const script = join(dir, "writer.mts");
-    writeFileSync(script, writerScript(file));
     let previous = 0;
     let bytes = 0;
     for (let round = 0; round < 3; round++) {
-      const child = spawn(process.execPath, [resolve(root, "bin/run-ts.js"), script], {
+      const child = spawn(process.execPath, [resolve(root, "bin/run-ts.js"), writer, file, "1", "250"], {
         cwd: root,
         stdio: ["ignore", "pipe", "pipe"],
       });

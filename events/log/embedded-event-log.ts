@@ -146,7 +146,11 @@ export class EmbeddedEventLog implements EventLog {
     if (existing.every((s) => s !== undefined) && checked.length > 0) {
       return { seqs: existing as number[], lastSeq: last, duplicates: checked.length };
     }
-    if (options.expectedLastSeq !== undefined && options.expectedLastSeq !== last) {
+    if (
+      options.expectedLastSeq !== undefined &&
+      options.expectedLastSeq !== last &&
+      !this.storedAsPrefix(subject, options.expectedLastSeq, checked)
+    ) {
       throw new ConcurrencyError(
         `${subject}: expected last sequence ${options.expectedLastSeq}, the log has ${last}`,
         { details: { subject, expected: options.expectedLastSeq, actual: last } },
@@ -173,6 +177,22 @@ export class EmbeddedEventLog implements EventLog {
     }
     this.wake();
     return { seqs, lastSeq: this.lastBySubject.get(subject) ?? 0, duplicates };
+  }
+
+  /**
+   * Whether what `subject` holds after `expectedLastSeq` is the beginning of this batch: a retry of an append that a
+   * crash cut short (one write per batch; reopening keeps its whole records). As on JetStream, the stored events
+   * count as duplicates and the rest is appended.
+   */
+  private storedAsPrefix(subject: string, expectedLastSeq: number, batch: readonly NewEvent[]): boolean {
+    let k = 0;
+    for (let i = expectedLastSeq; i < this.events.length; i++) {
+      const e = this.events[i] as AnyEvent;
+      if (e.subject !== subject) continue;
+      if (batch[k]?.id !== e.id) return false;
+      k++;
+    }
+    return k > 0;
   }
 
   private wake(): void {
