@@ -42,7 +42,8 @@ export interface GatewayProcess {
  */
 export async function startGatewayProcess(options: GatewayProcessOptions): Promise<GatewayProcess> {
   const port = await freePort();
-  const uiDir = options.env.CRYPTOFUNK_UI_DIR ?? makeFakeUi();
+  const base = mkdtempSync(join(tmpdir(), "cf-abuse-"));
+  const uiDir = options.env.CRYPTOFUNK_UI_DIR ?? makeFakeUi(base);
   const child: ChildProcess = spawn(
     process.execPath,
     [
@@ -56,7 +57,8 @@ export async function startGatewayProcess(options: GatewayProcessOptions): Promi
     ],
     {
       cwd: repoRoot,
-      env: { ...process.env, CRYPTOFUNK_UI_DIR: uiDir, ...options.env },
+      // A home of its own: nothing (an embedded log after a failed NATS connection…) lands in the checkout.
+      env: { ...process.env, CRYPTOFUNK_HOME: join(base, "home"), CRYPTOFUNK_UI_DIR: uiDir, ...options.env },
       stdio: ["ignore", "pipe", "pipe"],
     },
   );
@@ -74,14 +76,14 @@ export async function startGatewayProcess(options: GatewayProcessOptions): Promi
   );
   const url = `http://127.0.0.1:${port}`;
   const output = () => chunks.join("");
-  const cleanUi = () => {
+  const cleanUp = () => {
     if (options.env.CRYPTOFUNK_UI_DIR === undefined)
       rmSync(join(uiDir, ".."), { recursive: true, force: true });
   };
   const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
   for (;;) {
     if (exitCode !== undefined) {
-      cleanUi();
+      cleanUp();
       throw new Error(`the gateway process exited (${exitCode}) before serving:\n${output().slice(-3000)}`);
     }
     const healthy = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) })
@@ -93,7 +95,7 @@ export async function startGatewayProcess(options: GatewayProcessOptions): Promi
         pid,
         exited.then(() => undefined),
       );
-      cleanUi();
+      cleanUp();
       throw new Error(`the gateway process did not answer /healthz at ${url}:\n${output().slice(-3000)}`);
     }
     await new Promise((r) => setTimeout(r, 200));
@@ -116,15 +118,14 @@ export async function startGatewayProcess(options: GatewayProcessOptions): Promi
           exited.then(() => undefined),
         );
       const code = await exited;
-      cleanUi();
+      cleanUp();
       return code;
     },
   };
 }
 
 /** A stand-in for web/dist: an index page and a hashed asset, with a file beside the root that must stay unreachable. */
-function makeFakeUi(): string {
-  const base = mkdtempSync(join(tmpdir(), "cf-abuse-ui-"));
+function makeFakeUi(base: string): string {
   const root = join(base, "dist");
   mkdirSync(join(root, "assets"), { recursive: true });
   writeFileSync(join(root, "index.html"), "<!doctype html><title>CryptoFunk</title>");

@@ -4,6 +4,7 @@ import { credsAuthenticator, nkeyAuthenticator } from "@nats-io/nats-core";
 import type { NodeConnectionOptions } from "@nats-io/transport-node";
 import { connect } from "@nats-io/transport-node";
 import { ConfigError, UnavailableError } from "../../events/index.ts";
+import { urlWithoutCredentials } from "../logging/url-without-credentials.ts";
 
 /** How to start the local server this project is developed against (Debian's nats-server with JetStream). */
 export const natsStartHint =
@@ -56,9 +57,11 @@ export async function connectNats(options: NatsConnectionOptions): Promise<NatsC
   try {
     return await connect(opts);
   } catch (cause) {
+    // Messages and details end up in logs: no password from a URL's userinfo.
+    const named = servers.map(urlWithoutCredentials);
     throw new UnavailableError(
-      `NATS is unreachable at ${servers.join(", ")} (${(cause as Error).message}); ${natsStartHint}`,
-      { cause, details: { servers } },
+      `NATS is unreachable at ${named.join(", ")} (${(cause as Error).message}); ${natsStartHint}`,
+      { cause, details: { servers: named } },
     );
   }
 }

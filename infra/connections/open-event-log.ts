@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { createEmbeddedEventLog, type EventLog } from "../../events/index.ts";
 import type { AppConfig } from "../config/app-config.ts";
 import type { Logger } from "../logging/create-logger.ts";
+import { urlWithoutCredentials } from "../logging/url-without-credentials.ts";
 import { natsOptions } from "./nats-options.ts";
 
 export interface OpenedEventLog {
@@ -52,7 +53,7 @@ async function tryJetStream(
     nc = await connectNats({ ...natsOptions(config, "cryptofunk", url), timeoutMs: required ? 5000 : 1500 });
   } catch (e) {
     if (required) throw e;
-    logger.info({ url }, "no NATS server answered: using the embedded event log");
+    logger.info({ url: urlWithoutCredentials(url) }, "no NATS server answered: using the embedded event log");
     return null;
   }
   const log = await createJetStreamEventLog({
@@ -64,7 +65,7 @@ async function tryJetStream(
   return {
     log,
     kind: "jetstream",
-    where: `${url} stream ${config.nats.stream}`,
+    where: `${urlWithoutCredentials(url)} stream ${config.nats.stream}`,
     close: async () => {
       await log.close();
       await nc.drain().catch(() => undefined);
