@@ -14,12 +14,12 @@ const base = {
 };
 
 describe("the session launcher behind the gateway", () => {
-  it("runs a backtest at once in process and records the whole session", async () => {
-    const log = createEmbeddedEventLog();
+  it("runs a backtest at once in process and records the whole session, under the log's own root", async () => {
+    const log = createEmbeddedEventLog({ root: "other" });
     const launcher = createSessionLauncher({ log, logger, runPaperSessions: false, liveTrading: false });
     const { sessionId } = await launcher.launch({ ...base, mode: "backtest", sessionId: "bt1" });
     expect(sessionId).toBe("bt1");
-    const events = log.readAll(sessionFilter("cf", sessionId));
+    const events = log.readAll(sessionFilter("other", sessionId));
     expect(events.filter((e) => e.type === "CandleClosed")).toHaveLength(40);
     expect(events.at(-1)?.type).toBe("SessionStopped");
   });

@@ -8,6 +8,7 @@ import {
 } from "../../actors/index.ts";
 import {
   type AnyEventDraft,
+  createEmbeddedEventLog,
   deterministicId,
   type EventEnvelope,
   type EventLog,
@@ -89,6 +90,8 @@ export function createSessionLauncher(options: LauncherOptions): SessionLauncher
       const plan = await planSession(envelope);
       if (spec.mode === "backtest") {
         const run = runInProcessSession(plan.setup, plan.feed, {
+          // The events are copied as they are: their subjects must be under the target log's root (not the default cf).
+          log: createEmbeddedEventLog({ root: log.root }),
           recordedAt: () => new Date().toISOString(),
           source: created.data.source,
           ...(spec.label === undefined ? {} : { label: spec.label }),
