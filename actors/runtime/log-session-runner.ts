@@ -164,6 +164,9 @@ export async function runSessionOnLog(options: LogSessionOptions): Promise<LogSe
         await waitFor("SessionStopped");
       }
     }
+    // A feed that ends because it was aborted (a live feed stops polling) has not ended the session: the hosts would
+    // wait for its end forever.
+    if (options.signal?.aborted) throw new UnavailableError(`session ${sessionId}: aborted`);
     const exits = await Promise.all(hosts.map(async (h) => ({ writer: h.writer, exit: await h.done })));
     const all: AnyEvent[] = [];
     for await (const e of log.read(sessionFilter(root, sessionId))) all.push(e);
