@@ -19,7 +19,10 @@ COPY projections ./projections
 COPY gateway ./gateway
 COPY infra ./infra
 COPY bin/cryptofunk.js ./bin/cryptofunk.js
+COPY web ./web
+# The web UI is bundled here (vite, a dev dependency); only its static build reaches the runtime image.
 RUN npm run build \
+ && npm run build:web \
  && npm prune --omit=dev --ignore-scripts \
  && node bin/cryptofunk.js --help > /dev/null
 
@@ -33,6 +36,8 @@ ENV NODE_ENV=production \
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# Served at / by the gateway (uiDir defaults to /app/web/dist for the compiled code under /app/dist).
+COPY --from=build /app/web/dist ./web/dist
 COPY --from=build /app/bin/cryptofunk.js ./bin/cryptofunk.js
 USER 65532:65532
 EXPOSE 8080 8081

@@ -33,12 +33,10 @@ export interface GatewayConfig {
 }
 
 /**
- * `CRYPTOFUNK_UI_DIR`, else `<repo>/web/dist`: two levels up from this file in the sources, three from the compiled
- * copy under dist/ (the image keeps web/dist beside dist/).
+ * `<repo>/web/dist`: two levels up from this file in the sources, three from the compiled copy under dist/ (the image
+ * keeps web/dist beside dist/). Another directory comes through the config (infra/ maps the environment).
  */
 export function defaultUiDir(): string {
-  const fromEnv = process.env.CRYPTOFUNK_UI_DIR;
-  if (fromEnv) return fromEnv;
   const up = import.meta.url.endsWith(".ts") ? "../../" : "../../../";
   return fileURLToPath(new URL(`${up}web/dist`, import.meta.url));
 }

@@ -34,6 +34,7 @@ export function newSessionForm(api: ApiClient, signal: AbortSignal): HTMLElement
       }
     })
     .catch(showError);
+  const progress = h("p", { class: "muted", role: "status" });
   const submit = h(
     "button",
     { type: "submit", class: "primary", "data-testid": "new-session-submit" },
@@ -91,11 +92,14 @@ export function newSessionForm(api: ApiClient, signal: AbortSignal): HTMLElement
       field("ns-label", "Label", h("input", { name: "label", placeholder: "optional" })),
     ),
     submit,
+    progress,
   );
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     const v = (name: string) => (form.elements.namedItem(name) as HTMLInputElement).value.trim();
     submit.disabled = true;
+    // A backtest runs to its end in the gateway's runtime before the answer; a paper session answers at once.
+    progress.textContent = v("mode") === "backtest" ? "Running the backtest…" : "Starting…";
     try {
       const created = await api.send<{ sessionId: string }>(
         "POST",
@@ -116,6 +120,7 @@ export function newSessionForm(api: ApiClient, signal: AbortSignal): HTMLElement
       showError(err);
     } finally {
       submit.disabled = false;
+      progress.textContent = "";
     }
   });
   return form;

@@ -1,4 +1,4 @@
-import { ApiError } from "../api/api-error.ts";
+import { gatewayHasRoute } from "../api/api-routes.ts";
 import type {
   AgentStatus,
   Bar,
@@ -497,27 +497,28 @@ export async function renderSessionPage(
   });
 }
 
-/** The charted bars; without the candles route (an older gateway) a flat bar per decision price stands in. */
+/**
+ * The charted bars. A gateway without the candles route (older than the UI) gets a flat bar per decision price: the
+ * decision's reference price is the bar's close.
+ */
 async function loadBars(ctx: PageContext, base: string, symbol: string): Promise<Bar[]> {
-  try {
+  if (await gatewayHasRoute("/api/v1/sessions/{sessionId}/candles")) {
     const r = await ctx.api.get<Items<Bar>>(`${base}/candles`, { symbol, limit: 1000 }, ctx.signal);
     return [...r.items];
-  } catch (e) {
-    if (!(e instanceof ApiError) || e.status !== 404) throw e;
-    const d = await ctx.api.get<Page<Decision>>(`${base}/decisions`, { symbol, limit: 500 }, ctx.signal);
-    return d.items
-      .map((x) => ({
-        symbol: x.symbol,
-        timeframe: x.timeframe,
-        openTime: x.bar,
-        closeTime: x.bar,
-        open: x.price,
-        high: x.price,
-        low: x.price,
-        close: x.price,
-        volume: "0",
-        seq: x.seq,
-      }))
-      .reverse();
   }
+  const d = await ctx.api.get<Page<Decision>>(`${base}/decisions`, { symbol, limit: 500 }, ctx.signal);
+  return d.items
+    .map((x) => ({
+      symbol: x.symbol,
+      timeframe: x.timeframe,
+      openTime: x.bar,
+      closeTime: x.bar,
+      open: x.price,
+      high: x.price,
+      low: x.price,
+      close: x.price,
+      volume: "0",
+      seq: x.seq,
+    }))
+    .reverse();
 }
