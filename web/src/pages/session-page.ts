@@ -53,8 +53,12 @@ const streamTypes = [
   "SessionStopping",
   "SessionStopped",
 ];
-/** Parts re-read from the API after the stream says they changed: at most once per this many ms each. */
-const rereadMs = 3000;
+/**
+ * Parts re-read from the API after the stream says they changed (orders, positions, trading state, metrics, the
+ * session): one batch at most every this many ms — at most ~50 requests a minute for a session trading flat out,
+ * inside the per-key limit of 100.
+ */
+const rereadMs = 6000;
 const feedSize = 30;
 
 /**
@@ -113,6 +117,7 @@ export async function renderSessionPage(
     equity: equity.items,
     decisions: decisions.items,
     agents: agents.items,
+    fills: fills.items,
     status: session.status,
     tradingState: trading.state,
     lastSeq: Math.max(
@@ -437,8 +442,6 @@ export async function renderSessionPage(
             price.setOrders(o.items);
           }),
         );
-      if (parts.has("fills"))
-        jobs.push(get<Page<Fill>>("/fills", { limit: 500, symbol }).then((f) => price.setFills(f.items)));
       if (parts.has("positions"))
         jobs.push(get<Items<Position>>("/positions").then((p) => drawPositions(p.items)));
       if (parts.has("tradingState")) jobs.push(get<TradingState>("/trading-state").then(drawTrading));
@@ -486,11 +489,12 @@ export async function renderSessionPage(
           ddChart.updatePoint(0, { at: p.bar, value: -p.drawdown });
         }
       }
+      if (r.changed.has("fills")) price.setFills(live.fills);
       if (r.changed.has("decisions")) drawFeed();
       if (r.changed.has("agents")) drawAgents();
       if (r.changed.has("status")) drawHeader();
       const toRead = [...r.changed].filter(
-        (p) => !["candles", "equity", "decisions", "agents", "status"].includes(p),
+        (p) => !["candles", "equity", "decisions", "agents", "status", "fills"].includes(p),
       );
       if (toRead.length) reread(new Set(toRead));
     },

@@ -9,6 +9,7 @@ const initial: SessionLiveState = {
   equity: [],
   decisions: [],
   agents: [],
+  fills: [],
   status: "running",
   tradingState: "ACTIVE",
   lastSeq: 10,
@@ -91,8 +92,22 @@ describe("session live state", () => {
     expect(r.state.tradingState).toBe("HALTED");
     r = applySessionEvent(r.state, ev(14, "SessionPaused", {}));
     expect(r.state.status).toBe("paused");
-    r = applySessionEvent(r.state, ev(15, "OrderFilled", {}));
+    const fill = {
+      fillId: "f1",
+      orderId: "o1",
+      symbol: "BTC/USDT",
+      side: "buy",
+      price: "100",
+      quantity: "1",
+    };
+    r = applySessionEvent(r.state, ev(15, "OrderFilled", { ...fill, fee: "0.1", feeCurrency: "USDT" }));
     expect([...r.changed].sort()).toEqual(["fills", "metrics", "orders", "positions"]);
-    expect(r.state.lastSeq).toBe(15);
+    expect(r.state.fills).toEqual([
+      expect.objectContaining({ ...fill, at: "2024-01-01T00:01:00.000Z", seq: 15 }),
+    ]);
+    r = applySessionEvent(r.state, ev(16, "OrderFilled", { ...fill, fillId: "f2", symbol: "ETH/USDT" }));
+    expect(r.changed.has("fills")).toBe(false);
+    expect(r.state.fills).toHaveLength(1);
+    expect(r.state.lastSeq).toBe(16);
   });
 });

@@ -1,4 +1,4 @@
-import type { AgentStatus, Bar, Decision, EquityPoint, EventEnvelope, Vote } from "../api/api-types.ts";
+import type { AgentStatus, Bar, Decision, EquityPoint, EventEnvelope, Fill, Vote } from "../api/api-types.ts";
 
 /** What the session page keeps current from its stream; the rest (orders, positions…) is re-read when it changes. */
 export interface SessionLiveState {
@@ -12,22 +12,24 @@ export interface SessionLiveState {
   /** Newest first, at most `feedLimit`. */
   readonly decisions: readonly Decision[];
   readonly agents: readonly AgentStatus[];
+  /** Fills of the charted symbol (the chart's buy/sell markers). */
+  readonly fills: readonly Fill[];
   readonly status: string;
   readonly tradingState: string;
   /** The last stream sequence applied (the resume point). */
   readonly lastSeq: number;
 }
 
-/** Parts of the page an event invalidates: the first five are applied here, the others are re-read from the API. */
+/** Parts of the page an event invalidates: the first six are applied here, the others are re-read from the API. */
 export type LivePart =
   | "candles"
   | "equity"
   | "decisions"
   | "agents"
   | "status"
+  | "fills"
   | "orders"
   | "positions"
-  | "fills"
   | "tradingState"
   | "session"
   | "metrics";
@@ -138,9 +140,26 @@ export function applySessionEvent(
     case "OrderCancelled":
       changed.add("orders");
       break;
-    case "OrderFilled":
-      changed.add("orders").add("fills").add("positions").add("metrics");
+    case "OrderFilled": {
+      if (d.symbol === state.symbol && !state.fills.some((f) => f.fillId === d.fillId)) {
+        const fill: Fill = {
+          fillId: String(d.fillId),
+          orderId: String(d.orderId),
+          symbol: String(d.symbol),
+          side: String(d.side),
+          price: String(d.price),
+          quantity: String(d.quantity),
+          fee: String(d.fee),
+          feeCurrency: String(d.feeCurrency),
+          at: e.at,
+          seq: e.seq,
+        };
+        next = { ...next, fills: [...state.fills, fill] };
+        changed.add("fills");
+      }
+      changed.add("orders").add("positions").add("metrics");
       break;
+    }
     case "PositionChanged":
       changed.add("positions");
       break;
