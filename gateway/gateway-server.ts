@@ -39,6 +39,9 @@ import type { GatewayDatabase } from "./store/gateway-database.ts";
 import { registerStreamRoutes } from "./streams/stream-routes.ts";
 import { registerUiRoutes } from "./ui/ui-routes.ts";
 
+/** How long close() lets in-flight requests finish before it cuts the connections still open. */
+const shutdownGraceMs = 5000;
+
 export interface GatewayDeps {
   /** The event log: commands and feedback are appended to it, streams read it. */
   readonly eventLog: EventLog;
@@ -150,6 +153,13 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send(errorBody("NOT_FOUND", `no route ${request.method} ${request.url.split("?")[0]}`)),
   );
+
+  // close() waits for every connection to finish its request, but Node stops timing out connections once the server
+  // closes: one that never sends a request (a browser's preconnect, a stalled client) would hold shutdown forever.
+  // In-flight requests get a grace period; whatever is left after it is cut.
+  app.addHook("preClose", async () => {
+    setTimeout(() => app.server.closeAllConnections(), shutdownGraceMs).unref();
+  });
 
   app.addHook("onResponse", async (request, reply) => {
     const route = request.routeOptions.url ?? "(unmatched)";

@@ -1,9 +1,11 @@
-// Gateway under load while a paper session runs (`npm run load:gateway [-- --duration S --connections C --sse N]`),
+// Gateway under load while a paper session runs
+// (`npm run load:gateway [-- --duration S --connections C --sse N --history BARS]`),
 // on the real services: NATS JetStream at NATS_URL (a stream and subject root of its own, deleted at the end) and
 // Postgres at DATABASE_URL (a schema of its own, dropped at the end).
 // In one process: a paper session at full speed (every actor in its own host, runSessionOnLog over a seeded synthetic
 // market, bar t+1 as soon as bar t has settled), the projector folding the log into the read models, and the HTTP
-// gateway on a free port. For --duration seconds, autocannon drives the read routes with an API key (--connections
+// gateway on a free port. First, a finished session of --history bars (default 10,000) is appended and projected, so
+// pages and totals also run over a large session. Then, for --duration seconds, autocannon drives the read routes with an API key (--connections
 // split over four route groups, each cycling through its routes) while --sse clients follow the session's event
 // stream (SSE, from sequence 1). Recorded: requests/s and p50/p97.5/p99 latency per group, non-2xx and errors;
 // projection lag (stream head sequence − projector checkpoint, sampled every 250 ms: p50/p99/max, in events and in
@@ -17,13 +19,14 @@ import { parseArgs } from "node:util";
 import v8 from "node:v8";
 import vm from "node:vm";
 import { jetstreamManager } from "@nats-io/jetstream";
+import { sql } from "kysely";
 import {
   createMemorySnapshotStore,
   createSessionActors,
   runSessionOnLog,
   syntheticMarket,
 } from "../../actors/index.ts";
-import { sessionFilter } from "../../events/index.ts";
+import { type AnyNewEvent, type EventLog, sessionFilter } from "../../events/index.ts";
 import { createGateway } from "../../gateway/index.ts";
 import { openTestDatabase, openTestEventLog } from "../../gateway/testing/gateway-fixture.ts";
 import { parseSse } from "../../gateway/testing/stream-clients.ts";
@@ -34,6 +37,7 @@ import {
   projectionCheckpoint,
   versionSchema,
 } from "../../projections/index.ts";
+import { buildSessionEvents } from "../../projections/testing/session-events.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -41,13 +45,16 @@ const { values: args } = parseArgs({
     connections: { type: "string", default: "32" },
     sse: { type: "string", default: "20" },
     seed: { type: "string", default: "1" },
+    history: { type: "string", default: "10000" },
   },
 });
 const duration = Number(args.duration);
 const connections = Number(args.connections);
 const sseClients = Number(args.sse);
 const seed = Number(args.seed);
+const historyBars = Number(args.history);
 for (const [flag, v, min] of [
+  ["--history", historyBars, 0],
   ["--duration", duration, 1],
   ["--connections", connections, 4],
   ["--sse", sseClients, 0],
@@ -155,6 +162,17 @@ function openSseCounter(url: string, key: string, timeDelivery: boolean): SseCou
   return counter;
 }
 
+/** Appends a finished session's events, consecutive events of one subject in one append (as each writer batches). */
+async function appendHistory(log: EventLog, events: readonly AnyNewEvent[]): Promise<void> {
+  for (let i = 0; i < events.length; ) {
+    const subject = events[i]!.subject;
+    let j = i + 1;
+    while (j < events.length && events[j]!.subject === subject && j - i < 100) j++;
+    await log.append(subject, events.slice(i, j));
+    i = j;
+  }
+}
+
 const database = await openTestDatabase();
 const events = await openTestEventLog();
 const { log } = events;
@@ -177,6 +195,30 @@ try {
     database.layout.namespace,
     (await liveVersion(database.db, database.layout)) ?? 1,
   );
+  const headSeq = async () => (await jsm.streams.info(events.stream)).state.last_seq;
+
+  // A finished session of --history bars (hourly, four agents: ~9 events a bar), projected before the load: the
+  // read routes then also serve pages and totals over a large session, not only over the young running one.
+  if (historyBars > 0) {
+    const t = performance.now();
+    const past = buildSessionEvents({
+      sessionId: "history",
+      bars: historyBars,
+      root: log.root,
+      audit: false,
+    });
+    await appendHistory(log, past);
+    const head = await headSeq();
+    while ((await projectionCheckpoint(database.db, schema)) < head) await sleep(250);
+    // What autovacuum does shortly after a bulk load (bench:gateway does the same): planner statistics.
+    const tables = await sql<{ name: string }>`select table_name as name from information_schema.tables
+      where table_schema = ${schema} and table_type = 'BASE TABLE'`.execute(database.db);
+    for (const { name } of tables.rows) await sql`analyze ${sql.id(schema, name)}`.execute(database.db);
+    console.log(
+      `history: a finished session of ${fmt(historyBars)} bars, ${fmt(past.length)} events appended and projected ` +
+        `in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+    );
+  }
 
   // The session: far more bars than the run can take; it is aborted when the load ends (hosts checkpoint and stop).
   await openSyntheticSession(log, sessionId, seed, 1_000_000);
@@ -214,12 +256,25 @@ try {
   // Four route groups, each its own autocannon instance (per-group latency), cycling through its routes.
   // The equity curve is asked for one day (1,440 points): without a range it returns every bar of the session.
   const day = "from=2024-01-01T00:00:00.000Z&to=2024-01-02T00:00:00.000Z";
+  // With --history, the decisions and portfolio groups also read the finished session (its first page of decisions and
+  // their total, its metrics): a user looking back at a large session while another one runs.
   const base = `/api/v1/sessions/${sessionId}`;
+  const past = "/api/v1/sessions/history";
   const groups: Record<string, string[]> = {
     sessions: ["/api/v1/sessions", base, `${base}/trading-state`, `${base}/agents`],
-    decisions: [`${base}/decisions?limit=50`, `${base}/decisions/${decisionId}`, `${base}/signals?limit=50`],
+    decisions: [
+      `${base}/decisions?limit=50`,
+      `${base}/decisions/${decisionId}`,
+      `${base}/signals?limit=50`,
+      ...(historyBars > 0 ? [`${past}/decisions?limit=50`] : []),
+    ],
     orders: [`${base}/orders?limit=50`, `${base}/fills?limit=50`, `${base}/trades?limit=50`],
-    portfolio: [`${base}/equity?${day}`, `${base}/positions`, `${base}/metrics`],
+    portfolio: [
+      `${base}/equity?${day}`,
+      `${base}/positions`,
+      `${base}/metrics`,
+      ...(historyBars > 0 ? [`${past}/metrics`] : []),
+    ],
   };
   for (const paths of Object.values(groups)) {
     for (const path of paths) {
