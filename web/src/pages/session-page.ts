@@ -341,18 +341,28 @@ export async function renderSessionPage(
     replace(
       agentsEl,
       h("h2", { id: "agents-title" }, "Agents"),
-      dataTable(
-        [
-          { title: "Agent", cell: (a: AgentStatus) => a.agent },
-          { title: "Last", cell: (a) => actionBadge(a.action) },
-          { title: "Conf.", cell: (a) => formatConfidence(a.confidence), numeric: true },
-          { title: "Bar", cell: (a) => formatTime(a.bar) },
-          { title: "Ready", cell: (a) => (a.ready ? "yes" : "warming up") },
-          { title: "Reasoning", cell: (a) => h("span", { class: "small" }, a.reasoning) },
-        ],
-        live.agents,
-        { caption: "Agent status", empty: "No signal yet." },
-      ),
+      live.agents.length
+        ? h(
+            "ul",
+            { class: "agents" },
+            live.agents.map((a) =>
+              h(
+                "li",
+                { class: "agent-card" },
+                h(
+                  "div",
+                  { class: "decision-head" },
+                  h("strong", null, a.agent),
+                  actionBadge(a.action),
+                  h("span", null, formatConfidence(a.confidence)),
+                  h("span", { class: "muted small" }, a.ready ? "ready" : "warming up"),
+                  h("time", { class: "muted small", datetime: a.bar }, formatTime(a.bar)),
+                ),
+                h("p", { class: "reasoning" }, a.reasoning),
+              ),
+            ),
+          )
+        : h("p", { class: "muted" }, "No signal yet."),
     );
   };
   const drawFeed = () => {
