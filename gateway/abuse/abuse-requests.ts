@@ -259,6 +259,22 @@ const extraHeader = fc.oneof(
 /** A header far beyond the server's header limit (16 KiB): the HTTP parser must refuse it, not the process die. */
 const hugeHeader = fc.integer({ min: 8_000, max: 40_000 }).map((n) => ["x-padding", "p".repeat(n)] as const);
 
+/** Ways out of the UI root towards the file beside it (gateway-process.ts writes it), for the static routes. */
+export const uiTraversals = [
+  "../outside-the-root.txt",
+  "..%2foutside-the-root.txt",
+  "%2e%2e/outside-the-root.txt",
+  "%2e%2e%2foutside-the-root.txt",
+  "..%5coutside-the-root.txt",
+  "....//outside-the-root.txt",
+  "%252e%252e/outside-the-root.txt",
+  "assets/../../outside-the-root.txt",
+  "assets/..%2f..%2foutside-the-root.txt",
+  "%c0%ae%c0%ae/outside-the-root.txt",
+  "..;/outside-the-root.txt",
+  "%00../outside-the-root.txt",
+];
+
 const methods = ["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"] as const;
 
 /** A control character other than HTAB: node's HTTP parser refuses a header value holding one. */
@@ -294,7 +310,10 @@ export function abuseRequest(targets: AbuseTargets): fc.Arbitrary<AbuseRequest> 
       ownMethod: fc.boolean(),
       method: fc.constantFrom(...methods),
       params: fc.array(seg, { minLength: 4, maxLength: 4 }),
-      wildcard: fc.array(seg, { minLength: 1, maxLength: 4 }),
+      wildcard: fc.oneof(
+        fc.array(seg, { minLength: 1, maxLength: 4 }),
+        fc.constantFrom(...uiTraversals).map((t) => [{ s: t, plain: false }]),
+      ),
       query: fc.array(queryPair, { maxLength: 5 }),
       key: fc.constantFrom(...keyKinds),
       bearer: fc.boolean(),

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditSubject } from "../../events/index.ts";
 import { apiRoles, type RouteRole, routeRoles } from "../auth/route-roles.ts";
 import { type AbuseTarget, openAbuseTarget, runAbuseCampaign } from "./abuse-campaign.ts";
-import { type AbuseRequest, expectedAccess, type KeyKind, sendRaw } from "./abuse-requests.ts";
+import { type AbuseRequest, expectedAccess, type KeyKind, sendRaw, uiTraversals } from "./abuse-requests.ts";
+import { fakeUiMarker, outsideMarker } from "./gateway-process.ts";
 
 // Issue 9.4 against a `cryptofunk gateway` process of the test's own (its own schema and stream): 2,000 fast-check
 // requests over real HTTP (ABUSE_SEED replays a run; every run prints its seed and figures), oversized bodies, NUL
@@ -89,6 +90,20 @@ describe("gateway abuse (separate process)", () => {
     // Just under the limit is read and judged (the limit is the configured one, not something smaller).
     const under = await send(json(target.bodyLimitBytes - 100), false);
     expect(under.status).toBe(200);
+  });
+
+  it("serves the UI build at / and nothing beside it, whatever the path says", async () => {
+    const index = await sendRaw(port, request({ method: "GET", target: "/" }));
+    expect(index.status).toBe(200);
+    expect(index.body.toString("utf8")).toContain(fakeUiMarker); // CRYPTOFUNK_UI_DIR, not the checkout's build
+    expect((await sendRaw(port, request({ method: "GET", target: "/assets/app-3f2a1b.js" }))).status).toBe(
+      200,
+    );
+    for (const t of uiTraversals) {
+      const res = await sendRaw(port, request({ method: "GET", target: `/${t}` }));
+      expect(res.status, t).not.toBeNull();
+      expect(res.status! < 500 && !res.body.includes(outsideMarker), `${t}: ${res.status}`).toBe(true);
+    }
   });
 
   it("refuses U+0000 in a parameter, the query, the body or a strategy document with 400, never 500", async () => {

@@ -76,10 +76,7 @@ export async function startGatewayProcess(options: GatewayProcessOptions): Promi
   );
   const url = `http://127.0.0.1:${port}`;
   const output = () => chunks.join("");
-  const cleanUp = () => {
-    if (options.env.CRYPTOFUNK_UI_DIR === undefined)
-      rmSync(join(uiDir, ".."), { recursive: true, force: true });
-  };
+  const cleanUp = () => rmSync(base, { recursive: true, force: true });
   const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
   for (;;) {
     if (exitCode !== undefined) {
@@ -128,11 +125,14 @@ export async function startGatewayProcess(options: GatewayProcessOptions): Promi
 function makeFakeUi(base: string): string {
   const root = join(base, "dist");
   mkdirSync(join(root, "assets"), { recursive: true });
-  writeFileSync(join(root, "index.html"), "<!doctype html><title>CryptoFunk</title>");
+  writeFileSync(join(root, "index.html"), `<!doctype html><title>CryptoFunk</title><p>${fakeUiMarker}</p>`);
   writeFileSync(join(root, "assets", "app-3f2a1b.js"), "console.log('ui')");
   writeFileSync(join(base, "outside-the-root.txt"), outsideMarker);
   return root;
 }
+
+/** In the fake build's index.html: the process serves the test's UI directory, not the checkout's web/dist. */
+export const fakeUiMarker = "abuse-fake-ui-41c7";
 
 /** Content of a file next to (not inside) the fake UI root: no response may ever contain it. */
 export const outsideMarker = "OUTSIDE-THE-UI-ROOT-3b9d";

@@ -69,6 +69,8 @@ export const appConfigSchema = z
         rateLimitPerIp: int(1, 10_000_000).default(1000),
         heartbeatMs: int(100, 600_000).default(15_000),
         liveTrading: bool.default(false),
+        /** The web UI's static build; absent: the checkout's (or image's) web/dist. */
+        uiDir: z.string().min(1).optional(),
       })
       .strict()
       .default({
@@ -127,6 +129,7 @@ export const environmentNames: Readonly<Record<string, string>> = {
   RATE_LIMIT_PER_KEY: "gateway.rateLimitPerKey",
   RATE_LIMIT_PER_IP: "gateway.rateLimitPerIp",
   LIVE_TRADING: "gateway.liveTrading",
+  CRYPTOFUNK_UI_DIR: "gateway.uiDir",
   EXCHANGE_ID: "exchange.id",
   EXCHANGE_API_KEY: "exchange.apiKey",
   EXCHANGE_SECRET: "exchange.secret",

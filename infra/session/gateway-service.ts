@@ -80,6 +80,7 @@ export async function startGatewayService(options: GatewayServiceOptions): Promi
       rateLimitPerIp: g.rateLimitPerIp,
       heartbeatMs: g.heartbeatMs,
       liveTrading: g.liveTrading,
+      ...(g.uiDir === undefined ? {} : { uiDir: g.uiDir }),
     },
     logger: logger.child({ component: "gateway" }),
     metricsRegistry: metrics.registry,
