@@ -48,6 +48,8 @@ export interface UiFixtureOptions {
   readonly uiDir: string;
   /** Bars the paper session runs at full speed before the pacing starts (charts and feed have something to show). */
   readonly warmupBars?: number;
+  /** Bars of the recorded backtest (the what-if parent). */
+  readonly backtestBars?: number;
   /** Wall-clock time between two bars after the warm-up. */
   readonly barMs?: number;
 }
@@ -85,7 +87,8 @@ export interface UiFixture {
  * DecisionMade was acknowledged, so a test can measure the time from the append to the UI.
  */
 export async function startUiFixture(options: UiFixtureOptions): Promise<UiFixture> {
-  const warmupBars = options.warmupBars ?? 90;
+  const warmupBars = options.warmupBars ?? 60;
+  const backtestBars = options.backtestBars ?? 120;
   const barMs = options.barMs ?? 1500;
   const database = await openTestDatabase();
   const events = await openTestEventLog();
@@ -137,13 +140,15 @@ export async function startUiFixture(options: UiFixtureOptions): Promise<UiFixtu
     };
 
     const admin = await key("admin");
+    // The backtest first: the launcher runs it in process, synchronously, which holds up everything else in this
+    // process (the paper session's hosts would time out their NATS requests meanwhile).
     const backtestId = "ui-backtest";
     const launched = await api("POST", "/api/v1/sessions", admin, {
       mode: "backtest",
       symbols: ["BTC/USDT"],
       timeframe: "1m",
       initialCash: "10000",
-      source: { kind: "synthetic", ref: "seed:11;bars:400" },
+      source: { kind: "synthetic", ref: `seed:11;bars:${backtestBars}` },
       label: "browser-test backtest",
       sessionId: backtestId,
     });
