@@ -15,6 +15,7 @@
 // (error, timeout or non-2xx), an SSE client missed, repeated or was dropped from events, or the projector did not
 // catch up.
 import { createRequire } from "node:module";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import v8 from "node:v8";
 import vm from "node:vm";
@@ -286,6 +287,10 @@ try {
   const sse = Array.from({ length: sseClients }, (_, i) => openSseCounter(`${api}/events`, key, i === 0));
   gc();
   const startMemory = memory();
+  // Event-loop delay over the load: how long ready work waited for this one thread (gateway, session, projector and
+  // the load generator share it), as opposed to time spent waiting on Postgres or NATS.
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   const peak = { ...startMemory };
   const startedBars = sessionBars;
   console.log(
@@ -355,6 +360,13 @@ try {
   );
   clearInterval(progress);
   const loadSeconds = (performance.now() - started) / 1000;
+  loopDelay.disable();
+  const delayMs = (ns: number) => Math.round(ns / 1e6);
+  const eventLoop = {
+    p50Ms: delayMs(loopDelay.percentile(50)),
+    p99Ms: delayMs(loopDelay.percentile(99)),
+    maxMs: delayMs(loopDelay.max),
+  };
   const barsDuringLoad = sessionBars - startedBars;
   const rssBeforeStop = memory();
 
@@ -449,6 +461,9 @@ try {
       `${peak.heapMb} MB; end rss ${endMemory.rssMb} MB heap ${endMemory.heapMb} MB (after GC)`,
   );
   console.log(
+    `event loop delay during the load: p50 ${eventLoop.p50Ms} ms, p99 ${eventLoop.p99Ms} ms, max ${eventLoop.maxMs} ms`,
+  );
+  console.log(
     `shutdown: ${streamsLeft} SSE streams left open after the clients went; gateway closed in ${closeMs} ms`,
   );
 
@@ -495,6 +510,7 @@ try {
         openAfterClientsLeft: streamsLeft,
       },
       memory: { start: startMemory, peak, beforeStop: rssBeforeStop, end: endMemory },
+      eventLoop,
       gatewayCloseMs: closeMs,
       ok: problems.length === 0,
     }),
