@@ -8,8 +8,8 @@ it("a paper session rides out a 10 s NATS outage (SIGTERM) and ends as an uninte
   const figures = await runNatsOutage({
     outageMs: 10_000,
     signal: "SIGTERM",
-    bars: 120,
-    cutAtBar: 30,
+    bars: 80,
+    cutAtBar: 20,
     seed: 41,
   });
   console.log(JSON.stringify(figures));

@@ -1,8 +1,16 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { NatsConnection } from "@nats-io/nats-core";
 import { expect } from "vitest";
-import { type AnyEvent, createJetStreamEventLog, sessionFilter, sessionHash } from "../../events/index.ts";
+import {
+  type AnyEvent,
+  createJetStreamEventLog,
+  type EventSubscription,
+  type JetStreamEventLog,
+  sessionFilter,
+  sessionHash,
+} from "../../events/index.ts";
 import { connectNats } from "../connections/nats-connection.ts";
 import { expectAsInProcess } from "../testing/expect-as-in-process.ts";
 import { openSyntheticSession } from "../testing/synthetic-session.ts";
@@ -61,20 +69,26 @@ export async function runNatsOutage(options: NatsOutageOptions): Promise<NatsOut
     CRYPTOFUNK_STREAM: stream,
     CRYPTOFUNK_ROOT: root,
   });
-  const nc = await connectNats({ servers: nats.url, name: "nats-outage test", reconnectWaitMs: 250 });
   const statuses: { type: string; at: number }[] = [];
-  void (async () => {
-    for await (const s of nc.status()) statuses.push({ type: s.type, at: Date.now() });
-  })();
-  const log = await createJetStreamEventLog({ nc, stream, root });
   const seen: { e: AnyEvent; at: number }[] = [];
-  const sub = log.subscribe(sessionFilter(root, sid));
-  const following = (async () => {
-    for await (const e of sub) seen.push({ e, at: Date.now() });
-  })();
   const context = () => `${worker.tail()}\nclient statuses: ${JSON.stringify(statuses)}`;
   const bars = () => seen.filter((s) => s.e.type === "CandleClosed").length;
+  let nc: NatsConnection | undefined;
+  let log: JetStreamEventLog | undefined;
+  let sub: EventSubscription | undefined;
+  let following: Promise<void> = Promise.resolve();
   try {
+    nc = await connectNats({ servers: nats.url, name: "nats-outage test", reconnectWaitMs: 250 });
+    const client = nc;
+    void (async () => {
+      for await (const s of client.status()) statuses.push({ type: s.type, at: Date.now() });
+    })();
+    log = await createJetStreamEventLog({ nc, stream, root });
+    const session = log.subscribe(sessionFilter(root, sid));
+    sub = session;
+    following = (async () => {
+      for await (const e of session) seen.push({ e, at: Date.now() });
+    })();
     await waitUntil("the worker to start", () => worker.said("worker started").length > 0, 60_000, context);
     await openSyntheticSession(log, sid, options.seed, options.bars);
     await waitUntil(`${options.cutAtBar} bars`, () => bars() >= options.cutAtBar, 60_000, context, 5);
@@ -136,11 +150,11 @@ export async function runNatsOutage(options: NatsOutageOptions): Promise<NatsOut
       workerWarnings: worker.trouble().map((l) => l.msg),
     };
   } finally {
-    await sub.close().catch(() => undefined);
+    await sub?.close().catch(() => undefined);
     await following.catch(() => undefined);
     await worker.stop();
-    await log.close();
-    await nc.close().catch(() => undefined);
+    await log?.close();
+    await nc?.close().catch(() => undefined);
     await nats.dispose();
     rmSync(home, { recursive: true, force: true });
   }
