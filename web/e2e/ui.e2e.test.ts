@@ -140,6 +140,27 @@ describe("the web UI in Chromium", () => {
       }
       const item = tab.page.locator(tid("decision-item")).first();
       await expect.poll(() => item.textContent()).toMatch(/BUY|SELL|HOLD/);
+      // Every agent of the default strategy, and the position the warm-up opened, as the API has them.
+      const agentText = await tab.page.locator(tid("agent-status")).textContent();
+      for (const agent of [
+        "technical",
+        "orderbook",
+        "sentiment",
+        "trend",
+        "reversion",
+        "arbitrage",
+        "risk",
+      ]) {
+        expect(agentText).toContain(agent);
+      }
+      const positions = await f.api<{ items: { symbol: string }[] }>(
+        "GET",
+        `/api/v1/sessions/${f.sessionId}/positions`,
+        key,
+      );
+      for (const p of positions.body.items) {
+        expect(await tab.page.locator(tid("positions")).textContent()).toContain(p.symbol);
+      }
       await screenshot(tab.page, "session");
       await expectNoHorizontalScroll(tab.page);
       await closeTab(tab);
