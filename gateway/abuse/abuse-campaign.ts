@@ -153,6 +153,11 @@ export interface CampaignResult {
   readonly rssMb: { readonly start: number; readonly peak: number; readonly end: number };
   /** RSS (MB) after each tenth of the requests: a leak climbs, a warm heap levels off. */
   readonly rssTraceMb: readonly number[];
+  /**
+   * The lowest RSS sampled (every 100 ms) in each tenth: the heap after its collections. Garbage collection saws the
+   * RSS up and down by ~100 MB; a leak raises these floors.
+   */
+  readonly rssFloorMb: readonly number[];
   readonly problems: readonly string[];
   /** Problems counted by the start of their description. */
   readonly problemKinds: Readonly<Record<string, number>>;
@@ -179,14 +184,19 @@ export async function runAbuseCampaign(
   const mb = (b: number) => Math.round((b / 1024 / 1024) * 10) / 10;
   const start = target.gateway.rssBytes();
   let peak = start;
+  let low = Number.POSITIVE_INFINITY;
   const sampler = setInterval(() => {
-    if (target.gateway.alive()) peak = Math.max(peak, target.gateway.rssBytes());
+    if (!target.gateway.alive()) return;
+    const rss = target.gateway.rssBytes();
+    peak = Math.max(peak, rss);
+    low = Math.min(low, rss);
   }, 100);
   const began = performance.now();
   let next = 0;
   let done = 0;
   const tenth = Math.max(1, Math.floor(generated.length / 10));
   const trace: number[] = [];
+  const floors: number[] = [];
   const worker = async () => {
     while (next < generated.length) {
       const i = next++;
@@ -196,12 +206,17 @@ export async function runAbuseCampaign(
       statuses[label] = (statuses[label] ?? 0) + 1;
       if (request.aimed) aimed++;
       done++;
-      if (done % tenth === 0 && target.gateway.alive()) trace.push(mb(target.gateway.rssBytes()));
+      if (done % tenth === 0 && target.gateway.alive()) {
+        const rss = target.gateway.rssBytes();
+        trace.push(mb(rss));
+        floors.push(mb(Math.min(low, rss)));
+        low = Number.POSITIVE_INFINITY;
+      }
       const problem = judge(request, response);
       if (problem !== null) {
         const kind = problem.slice(0, 40);
         problemKinds[kind] = (problemKinds[kind] ?? 0) + 1;
-        if (problems.length < 50) problems.push(`#${i} ${problem}: ${describe(request)}`);
+        if (problems.length < 50) problems.push(`#${i} ${problem}: ${summary(request)}`);
       }
     }
   };
@@ -220,6 +235,7 @@ export async function runAbuseCampaign(
     requestsPerSecond: Math.round(generated.length / seconds),
     rssMb: { start: mb(start), peak: mb(Math.max(peak, end)), end: mb(end) },
     rssTraceMb: trace,
+    rssFloorMb: floors,
     problems,
     problemKinds,
   };
@@ -253,7 +269,8 @@ function judge(request: AbuseRequest, response: RawResponse): string | null {
   return null;
 }
 
-function describe(r: AbuseRequest): string {
+/** One line naming the request, long values cut, for failure reports. */
+function summary(r: AbuseRequest): string {
   const headers = r.headers.map(([k, v]) => `${k}: ${v.length > 80 ? `${v.slice(0, 80)}…(${v.length})` : v}`);
   const body =
     r.body === null

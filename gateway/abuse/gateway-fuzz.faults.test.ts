@@ -20,7 +20,7 @@ afterAll(async () => {
   await target?.dispose();
 });
 
-const max = (xs: readonly number[]) => Math.max(...xs);
+const min = (xs: readonly number[]) => Math.min(...xs);
 let first: CampaignResult;
 
 describe("gateway abuse (separate process)", () => {
@@ -45,9 +45,13 @@ describe("gateway abuse (separate process)", () => {
     expect(soak.problems, `seed ${seed + 1}`).toEqual([]);
     expect(target.gateway.alive()).toBe(true);
     expect((await fetch(`${target.gateway.url}/healthz`)).status).toBe(200);
-    // RSS saws with garbage collection (observed 220-310 MB); a leak climbs. The soak may not peak 50 MB above the
-    // first run's peak: a leak of ~1.3 KB per request (40,000 requests) would.
-    expect(max(soak.rssTraceMb) - first.rssMb.peak).toBeLessThan(50);
-    expect(soak.rssMb.end - first.rssMb.start).toBeLessThan(150);
+    // RSS saws with garbage collection (observed 165-312 MB over 50,000 requests), so single samples say little; a
+    // leak raises the floor. Warm after the first 10,000, the lowest RSS of the soak's second half may not sit 50 MB
+    // above the lowest of its first half: a leak of ~2.5 KB per request (20,000 requests between them) would. The
+    // peak stays within 200 MB of the cold start (observed +110-115 MB, the heap's growth before V8 collects it).
+    const floors = soak.rssFloorMb;
+    expect(floors).toHaveLength(10);
+    expect(min(floors.slice(5)) - min(floors.slice(0, 5))).toBeLessThan(50);
+    expect(soak.rssMb.peak - first.rssMb.start).toBeLessThan(200);
   });
 });
