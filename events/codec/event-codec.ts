@@ -84,10 +84,19 @@ export type DecodeResult =
   | { readonly ok: false; readonly reason: string };
 
 /**
- * Decodes a stored message: UTF-8, JSON, envelope, a known type, a known version (upcast to the current one), data
- * valid. Never throws: a message that fails any step comes back with the reason, for the dead-letter subject.
+ * Decodes a stored message: at most `maxBytes`, UTF-8, JSON, envelope, on its own session's and writer's subject, a
+ * known type, a known version (upcast to the current one), data valid. Never throws: a message that fails any step
+ * comes back with the reason, for the dead-letter subject.
  */
-export function decodeEvent(payload: Uint8Array | string, seq: number, subject: string): DecodeResult {
+export function decodeEvent(
+  payload: Uint8Array | string,
+  seq: number,
+  subject: string,
+  maxBytes: number = maxEventBytes,
+): DecodeResult {
+  // A foreign client can store anything up to the server's max_payload: refuse what append would have refused.
+  const bytes = typeof payload === "string" ? encoder.encode(payload).byteLength : payload.byteLength;
+  if (bytes > maxBytes) return { ok: false, reason: `payload is ${bytes} bytes; the limit is ${maxBytes}` };
   let text: string;
   try {
     text = typeof payload === "string" ? payload : decoder.decode(payload);
@@ -110,6 +119,14 @@ export function decodeEvent(payload: Uint8Array | string, seq: number, subject: 
     return {
       ok: false,
       reason: `envelope subject ${e.subject} does not match the message subject ${subject}`,
+    };
+  }
+  // Subjects are `<root>.<sessionId>.<writer>`: an event claiming another session (or writer) would reach this
+  // session's actors as their own.
+  if (!subject.endsWith(`.${e.sessionId}.${e.writer}`)) {
+    return {
+      ok: false,
+      reason: `envelope session ${e.sessionId} / writer ${e.writer} does not match the message subject ${subject}`,
     };
   }
   if (!isEventType(e.type)) return { ok: false, reason: `unknown event type "${e.type}"` };

@@ -18,7 +18,14 @@ import {
 } from "@nats-io/jetstream";
 import type { MsgHdrs, NatsConnection } from "@nats-io/nats-core";
 import { nanos, headers as natsHeaders } from "@nats-io/nats-core";
-import { decodeEvent, encodeEvent, validateNewEvent } from "../codec/event-codec.ts";
+import {
+  type DecodeResult,
+  decodeEvent,
+  encodeEvent,
+  eventHeaders,
+  maxEventBytes,
+  validateNewEvent,
+} from "../codec/event-codec.ts";
 import type { AnyEvent, NewEvent } from "../envelope/event-envelope.ts";
 import {
   ConcurrencyError,
@@ -52,6 +59,8 @@ export interface JetStreamEventLogOptions {
   readonly duplicateWindowMs?: number;
   /** Age after which the server may drop events (default: kept forever). */
   readonly maxAgeMs?: number;
+  /** Largest stored message a reader accepts (default maxEventBytes); larger ones are dead-lettered. */
+  readonly maxEventBytes?: number;
   /** Called for every stored message that does not decode, after it was dead-lettered. */
   readonly onInvalid?: (invalid: InvalidMessage) => void;
 }
@@ -88,6 +97,7 @@ export class JetStreamEventLog implements EventLog {
   private readonly js: JetStreamClient;
   private readonly jsm: JetStreamManager;
   private readonly onInvalid: ((invalid: InvalidMessage) => void) | undefined;
+  private readonly maxEventBytes: number;
   private readonly live = new Set<ConsumerMessages>();
   private closed = false;
 
@@ -104,6 +114,7 @@ export class JetStreamEventLog implements EventLog {
     this.jsm = jsm;
     this.js = jetstream(options.nc);
     this.onInvalid = options.onInvalid;
+    this.maxEventBytes = options.maxEventBytes ?? maxEventBytes;
   }
 
   /** Connects the adapter: checks the server's capabilities, then creates or verifies the stream. */
@@ -340,7 +351,7 @@ export class JetStreamEventLog implements EventLog {
     m: JsMsg,
     onInvalid: ((i: InvalidMessage) => void) | undefined,
   ): Promise<AnyEvent | null> {
-    const decoded = decodeEvent(m.data, m.seq, m.subject);
+    const decoded = checkMessageId(m, decodeEvent(m.data, m.seq, m.subject, this.maxEventBytes));
     if (decoded.ok) return decoded.event;
     let reason = decoded.reason;
     try {
@@ -393,6 +404,20 @@ export class JetStreamEventLog implements EventLog {
   private assertOpen(): void {
     if (this.closed) throw new UnavailableError(`the JetStream event log on stream ${this.stream} is closed`);
   }
+}
+
+/**
+ * Every append stores an event under `Nats-Msg-Id` = its id (the server's dedupe key). A message whose header differs
+ * was not appended by a log: a copy of an event under another key (a duplicate id) or a foreign client's publish.
+ */
+function checkMessageId(m: JsMsg, decoded: DecodeResult): DecodeResult {
+  if (!decoded.ok) return decoded;
+  const msgId = m.headers?.get(eventHeaders.id) ?? "";
+  if (msgId === decoded.event.id) return decoded;
+  return {
+    ok: false,
+    reason: `${eventHeaders.id} header "${msgId}" does not match the event id ${decoded.event.id} (a duplicate or foreign message)`,
+  };
 }
 
 /** Lets a subscription stop its consumer from outside the generator that reads it. */

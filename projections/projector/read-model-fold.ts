@@ -8,6 +8,14 @@ type Of<T extends EventType> = EventEnvelope<T>;
 
 const json = (value: unknown): string => JSON.stringify(value);
 
+/**
+ * Postgres text cannot hold U+0000, which a foreign payload (and the parse error quoting it) may carry: without this
+ * the dead letter itself would fail to project and be dead-lettered again.
+ */
+function pgText(s: string): string {
+  return s.replaceAll("\u0000", "\uFFFD");
+}
+
 /** The columns every row of an event gets: which session, and which event (id + stream sequence) wrote it. */
 function stamp(e: AnyEvent): { session_id: string; event_id: string; seq: number } {
   return { session_id: e.sessionId, event_id: e.id, seq: e.seq };
@@ -544,11 +552,11 @@ const folds: Folds = {
     upsert("dead_letters", ["dead_letter_id"], {
       ...stamp(e),
       dead_letter_id: deadLetterId(e.data.refusedBy, e.data.originalSubject, e.data.originalSeq, e.id),
-      reason: e.data.reason,
+      reason: pgText(e.data.reason),
       original_subject: e.data.originalSubject,
       original_seq: e.data.originalSeq ?? null,
       refused_by: e.data.refusedBy,
-      payload: e.data.payload,
+      payload: pgText(e.data.payload),
       payload_bytes: e.data.payloadBytes,
       at: e.at,
     }),
