@@ -303,7 +303,12 @@ try {
   const heads: { at: number; head: number }[] = [];
   const lagEvents: number[] = [];
   const lagMs: number[] = [];
+  // The lowest heap seen in each 30 s window of the load: the live set after the collector's passes. A leak shows as a floor that
+  // keeps rising; garbage only raises the peaks.
+  const heapFloorMb: number[] = [];
+  const samplingFrom = Date.now();
   let sampling = true;
+  let loading = true;
   const sampler = (async () => {
     while (sampling) {
       const [info, checkpoint] = await Promise.all([
@@ -319,6 +324,8 @@ try {
       const m = memory();
       peak.rssMb = Math.max(peak.rssMb, m.rssMb);
       peak.heapMb = Math.max(peak.heapMb, m.heapMb);
+      const w = Math.floor((now - samplingFrom) / 30_000);
+      if (loading) heapFloorMb[w] = Math.min(heapFloorMb[w] ?? Number.POSITIVE_INFINITY, m.heapMb);
       await sleep(250);
     }
   })();
@@ -360,6 +367,8 @@ try {
   );
   clearInterval(progress);
   const loadSeconds = (performance.now() - started) / 1000;
+  loading = false;
+  heapFloorMb.length = Math.min(heapFloorMb.length, Math.floor(loadSeconds / 30)); // whole windows only
   loopDelay.disable();
   const delayMs = (ns: number) => Math.round(ns / 1e6);
   const eventLoop = {
@@ -458,7 +467,8 @@ try {
   );
   console.log(
     `memory: start rss ${startMemory.rssMb} MB heap ${startMemory.heapMb} MB; peak rss ${peak.rssMb} MB heap ` +
-      `${peak.heapMb} MB; end rss ${endMemory.rssMb} MB heap ${endMemory.heapMb} MB (after GC)`,
+      `${peak.heapMb} MB; end rss ${endMemory.rssMb} MB heap ${endMemory.heapMb} MB (after GC); ` +
+      `lowest heap in each 30 s: ${heapFloorMb.join(", ")} MB`,
   );
   console.log(
     `event loop delay during the load: p50 ${eventLoop.p50Ms} ms, p99 ${eventLoop.p99Ms} ms, max ${eventLoop.maxMs} ms`,
@@ -509,7 +519,7 @@ try {
         deliveryMs: { p50: pct(delivery, 50), p99: pct(delivery, 99), max: delivery.at(-1) ?? 0 },
         openAfterClientsLeft: streamsLeft,
       },
-      memory: { start: startMemory, peak, beforeStop: rssBeforeStop, end: endMemory },
+      memory: { start: startMemory, peak, beforeStop: rssBeforeStop, end: endMemory, heapFloorMb },
       eventLoop,
       gatewayCloseMs: closeMs,
       ok: problems.length === 0,
