@@ -11,6 +11,7 @@ import {
   rootFilter,
   subjectFor,
 } from "../../events/index.ts";
+import { startGatewayFixture } from "../../gateway/testing/gateway-fixture.ts";
 import { createProjector, listDeadLetters } from "../../projections/index.ts";
 import {
   closeReadModelDatabases,
@@ -29,7 +30,9 @@ import { pipelineHash, tradeHash } from "../testing/trade-hash.ts";
 const poisonCount = 1000;
 /** The log's max event size for this test: small enough that a foreign message can exceed it under max_payload. */
 const maxEventBytes = 256 * 1024;
-const bars = 60;
+const bars = 40;
+/** Poison messages the foreign client publishes per bar the session completes. */
+const perBar = Math.ceil(poisonCount / (bars - 5));
 const recordedAt = () => new Date().toISOString();
 
 /** Each kind of bad message, how often it is drawn, and the dead-letter reason it must get. */
@@ -182,13 +185,13 @@ describe("poison and foreign input", () => {
         return { kind, subject, payload, msgId };
       });
 
-      // Interleaved with the run: the foreign client publishes ~20 messages per bar while the session trades.
+      // Interleaved with the run: the foreign client publishes `perBar` messages per bar while the session trades.
       let progress = 0;
       const raw = jetstream(foreign);
       const poisonSeqs = new Map<number, Kind>();
       const publishing = (async () => {
         for (const [i, m] of messages.entries()) {
-          while (progress < Math.floor(i / 20)) await new Promise((r) => setTimeout(r, 5));
+          while (progress < Math.floor(i / perBar)) await new Promise((r) => setTimeout(r, 5));
           const h = natsHeaders();
           if (m.msgId !== undefined) h.set("Nats-Msg-Id", m.msgId);
           const ack = await raw.publish(m.subject, m.payload, { headers: h });
@@ -209,6 +212,7 @@ describe("poison and foreign input", () => {
         },
       });
       await publishing;
+      const sessionSeconds = (performance.now() - started) / 1000;
       expect(result.exits.map((x) => x.exit.reason)).toEqual(plan.specs.map(() => "session-ended"));
 
       // The session traded exactly as a run without poison (the in-process scheduler, DESIGN §12 rule 2).
@@ -264,8 +268,30 @@ describe("poison and foreign input", () => {
       expect(projector.totals.lastSeq).toBe(lastValidSeq);
       expect(projector.totals.applied).toBe(valid);
       expect(projector.totals.deadLettered).toBe(0);
+      const projected = projector.totals.applied;
       const listed = await listDeadLetters(rm.read, { sessionId: sid, limit: 1 });
       expect(listed.total).toBe(poisonCount);
+
+      // The admin route lists them, from a second (late) projector's read model: reading the poison again must not
+      // dead-letter it again.
+      const gateway = await startGatewayFixture({ log, listen: false });
+      try {
+        await gateway.project();
+        const res = await gateway.app.inject({
+          url: `/api/v1/sessions/${sid}/dead-letters?limit=500`,
+          headers: { "x-api-key": await gateway.key("admin") },
+        });
+        expect(res.statusCode).toBe(200);
+        const page = res.json() as { total: number; items: { reason: string; originalSeq: number }[] };
+        expect(page.total).toBe(poisonCount);
+        for (const item of page.items)
+          expect(item.reason).toMatch(kinds[poisonSeqs.get(item.originalSeq) as Kind].reason);
+      } finally {
+        await gateway.dispose();
+      }
+      let lettersAfter = 0;
+      for await (const _ of log.read(deadLetterSubject(root, sid))) lettersAfter++;
+      expect(lettersAfter).toBe(poisonCount);
 
       const seconds = Math.round((performance.now() - started) / 100) / 10;
       console.log(
@@ -277,7 +303,8 @@ describe("poison and foreign input", () => {
           deadLettered: deadByReason,
           validEvents: valid,
           sessionEvents: events.length,
-          projected: projector.totals.applied,
+          projected,
+          sessionSeconds: Math.round(sessionSeconds * 10) / 10,
           seconds,
         }),
       );
