@@ -3,7 +3,7 @@ import { createAuditWriter } from "../audit/audit-writer.ts";
 import { createApiKeyStore } from "../auth/api-key-store.ts";
 import { openTestDatabase, openTestEventLog } from "../testing/gateway-fixture.ts";
 import { gatewayProcessEnv } from "./abuse-campaign.ts";
-import { type GatewayProcess, startGatewayProcess } from "./gateway-process.ts";
+import { type GatewayProcess, startGatewayProcess, startupTimeoutMs } from "./gateway-process.ts";
 
 // Issue 9.4: a client naming itself in X-Forwarded-For (or Forwarded, X-Real-IP) does not escape the per-IP limit, against
 // `cryptofunk gateway` processes: one whose configured proxy is not the peer, one behind a trusted proxy (127.0.0.1)
@@ -45,7 +45,7 @@ let elsewhere: Limited; // trusts 10.0.0.0/8: the test's connections (127.0.0.1)
 let behindProxy: Limited; // trusts 127.0.0.1: the test plays the proxy
 beforeAll(async () => {
   [elsewhere, behindProxy] = await Promise.all([limitedGateway("10.0.0.0/8"), limitedGateway("127.0.0.1")]);
-});
+}, startupTimeoutMs);
 afterAll(async () => {
   await Promise.all([elsewhere?.dispose(), behindProxy?.dispose()]);
 });

@@ -4,7 +4,7 @@ import { auditSubject } from "../../events/index.ts";
 import { apiRoles, type RouteRole, routeRoles } from "../auth/route-roles.ts";
 import { type AbuseTarget, openAbuseTarget, runAbuseCampaign } from "./abuse-campaign.ts";
 import { type AbuseRequest, expectedAccess, type KeyKind, sendRaw, uiTraversals } from "./abuse-requests.ts";
-import { fakeUiMarker, outsideMarker } from "./gateway-process.ts";
+import { fakeUiMarker, outsideMarker, startupTimeoutMs } from "./gateway-process.ts";
 
 // Issue 9.4 against a `cryptofunk gateway` process of the test's own (its own schema and stream): 2,000 fast-check
 // requests over real HTTP (ABUSE_SEED replays a run; every run prints its seed and figures), oversized bodies, NUL
@@ -23,7 +23,7 @@ let port: number;
 beforeAll(async () => {
   target = await openAbuseTarget();
   port = Number(new URL(target.gateway.url).port);
-});
+}, startupTimeoutMs);
 afterAll(async () => {
   await target?.dispose();
 });

@@ -5,6 +5,7 @@ import {
   openAbuseTarget,
   runAbuseCampaign,
 } from "./abuse-campaign.ts";
+import { startupTimeoutMs } from "./gateway-process.ts";
 
 // Issue 9.4: 10,000 fast-check requests over real HTTP against a `cryptofunk gateway` process, then 40,000 more on the
 // same process as a soak (its memory must level off). 13-60 s for the 10,000 depending on what else runs on the two
@@ -15,7 +16,7 @@ const seed = Number(process.env.ABUSE_SEED ?? Date.now() % 2 ** 31);
 let target: AbuseTarget;
 beforeAll(async () => {
   target = await openAbuseTarget();
-});
+}, startupTimeoutMs);
 afterAll(async () => {
   await target?.dispose();
 });

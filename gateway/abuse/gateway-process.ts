@@ -18,7 +18,7 @@ export interface GatewayProcessOptions {
   readonly env: Readonly<Record<string, string>>;
   /** Flags after `cryptofunk gateway` (e.g. `--namespace`, `--project`, `--run-sessions`). */
   readonly args?: readonly string[];
-  /** How long to wait for /healthz (default 60 s: tsx compiles the sources on a cold start). */
+  /** How long to wait for /healthz (default 90 s: tsx compiles the sources on a cold start, slow on a busy machine). */
   readonly startTimeoutMs?: number;
 }
 
@@ -77,7 +77,7 @@ export async function startGatewayProcess(options: GatewayProcessOptions): Promi
   const url = `http://127.0.0.1:${port}`;
   const output = () => chunks.join("");
   const cleanUp = () => rmSync(base, { recursive: true, force: true });
-  const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
+  const deadline = Date.now() + (options.startTimeoutMs ?? 90_000);
   for (;;) {
     if (exitCode !== undefined) {
       cleanUp();
@@ -133,6 +133,9 @@ function makeFakeUi(base: string): string {
 
 /** In the fake build's index.html: the process serves the test's UI directory, not the checkout's web/dist. */
 export const fakeUiMarker = "abuse-fake-ui-41c7";
+
+/** For a test's beforeAll starting gateway processes: their start-up (90 s at most each) plus seeding. */
+export const startupTimeoutMs = 150_000;
 
 /** Content of a file next to (not inside) the fake UI root: no response may ever contain it. */
 export const outsideMarker = "OUTSIDE-THE-UI-ROOT-3b9d";

@@ -13,7 +13,12 @@ import {
   waitForPort,
 } from "../../infra/testing/private-server.ts";
 import { openTestDatabase, postgresUrl, type TestDatabase } from "../testing/gateway-fixture.ts";
-import { type GatewayProcess, startGatewayProcess, urlWithSchema } from "./gateway-process.ts";
+import {
+  type GatewayProcess,
+  startGatewayProcess,
+  startupTimeoutMs,
+  urlWithSchema,
+} from "./gateway-process.ts";
 
 // Issue 9.4: logs never hold a key, a password or a secret. A whole session at LOG_LEVEL=trace: a private nats-server
 // that requires a user and password (given in NATS_URL to the gateway, in NATS_USER/NATS_PASSWORD to the key CLI), a
@@ -62,7 +67,7 @@ beforeAll(async () => {
     env,
     args: ["--namespace", database.layout.namespace, "--project", "--run-sessions"],
   });
-});
+}, startupTimeoutMs);
 afterAll(async () => {
   await gateway?.stop();
   await nats?.stop();
