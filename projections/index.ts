@@ -45,6 +45,7 @@ export type { RebuildOptions, RebuildResult } from "./rebuild/rebuild-read-model
 export { rebuildReadModel } from "./rebuild/rebuild-read-model.ts";
 // Schema and migrations
 export type { DB as ReadModelTables } from "./schema/database.ts";
+export { migrateToLatest } from "./schema/migrate-to-latest.ts";
 export type { MigrationStatus, ReadModelLayout } from "./schema/read-model-layout.ts";
 export {
   defaultNamespace,

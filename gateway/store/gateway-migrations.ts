@@ -1,5 +1,6 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
 import { CryptoFunkError } from "../../events/index.ts";
+import { migrateToLatest } from "../../projections/index.ts";
 
 /**
  * The gateway's own tables (API keys, strategy configs), migrated by their own Migrator and history table
@@ -63,7 +64,7 @@ export async function migrateGateway(db: Kysely<unknown>): Promise<readonly stri
     migrationTableName: "gateway_migrations",
     migrationLockTableName: "gateway_migrations_lock",
   });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = await migrateToLatest(migrator);
   if (error !== undefined) {
     const failed = results?.find((r) => r.status === "Error")?.migrationName ?? "(before any migration)";
     throw new CryptoFunkError("INTERNAL", `gateway migration ${failed} failed: ${(error as Error).message}`, {

@@ -48,8 +48,13 @@ export async function startGatewayService(options: GatewayServiceOptions): Promi
   const { config, logger, opened } = options;
   const database = await createDatabase(databaseOptionsFromConfig(config));
   const layout = { namespace: options.namespace };
-  await migrateGateway(database.db);
-  await migrateUp(database.db, layout);
+  try {
+    await migrateGateway(database.db);
+    await migrateUp(database.db, layout);
+  } catch (error) {
+    await database.close(); // an open pool would keep a failed process alive
+    throw error;
+  }
   const project = options.project || database.kind === "pglite";
   let projector: Projector | null = null;
   let projecting: Promise<unknown> | null = null;

@@ -3,6 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { FileMigrationProvider, type Kysely, type MigrationResult, Migrator, sql } from "kysely";
 import { CryptoFunkError, NotFoundError } from "../../events/index.ts";
+import { migrateToLatest } from "./migrate-to-latest.ts";
 
 /**
  * Where the read model lives. The namespace schema holds one view per table (what readers query) and the pointer
@@ -130,7 +131,7 @@ function check(results: { error?: unknown; results?: MigrationResult[] }): Migra
 
 /** Migrates one schema to the latest migration (used for the live version and for a rebuild's new version). */
 export async function migrateSchemaToLatest(db: AnyDb, schema: string): Promise<MigrationResult[]> {
-  return check(await migratorFor(db, schema).migrateToLatest());
+  return check(await migrateToLatest(migratorFor(db, schema)));
 }
 
 export interface MigrationStatus {

@@ -33,6 +33,9 @@ export function registerGatewayCommand(program: Command): void {
         namespace: opts.namespace,
         project: opts.project === true,
         runPaperSessions: opts.runSessions === true,
+      }).catch(async (error) => {
+        await opened.close(); // an open NATS connection would keep a failed process alive
+        throw error;
       });
       await new Promise<void>((resolve) => {
         process.once("SIGINT", resolve);

@@ -21,7 +21,15 @@ export function registerProjectorCommand(program: Command): void {
       const layout = { namespace: opts.namespace as string };
       const handle = await createDatabase(databaseOptionsFromConfig(config));
       const opened = await openEventLog(config, logger, opts.embedded ? "embedded" : "auto");
-      if (opts.migrate) await migrateUp(handle.db, layout);
+      if (opts.migrate) {
+        // A failed migration must end the process: left open, the log's and the pool's connections kept it alive
+        // (a restart policy never saw it fail).
+        await migrateUp(handle.db, layout).catch(async (error) => {
+          await opened.close();
+          await handle.close();
+          throw error;
+        });
+      }
       const projector = createProjector({
         db: handle.db,
         layout,
