@@ -64,6 +64,9 @@ export async function startGatewayProcess(options: GatewayProcessOptions): Promi
   );
   if (child.pid === undefined) throw new Error("cannot start bin/cryptofunk.js gateway");
   const pid = child.pid;
+  // A test that dies or times out before its afterAll must not leave the gateway running.
+  const orphanGuard = () => child.kill("SIGKILL");
+  process.once("exit", orphanGuard);
   const chunks: string[] = [];
   child.stdout?.on("data", (b: Buffer) => chunks.push(b.toString("utf8")));
   child.stderr?.on("data", (b: Buffer) => chunks.push(b.toString("utf8")));
@@ -76,7 +79,10 @@ export async function startGatewayProcess(options: GatewayProcessOptions): Promi
   );
   const url = `http://127.0.0.1:${port}`;
   const output = () => chunks.join("");
-  const cleanUp = () => rmSync(base, { recursive: true, force: true });
+  const cleanUp = () => {
+    process.off("exit", orphanGuard);
+    rmSync(base, { recursive: true, force: true });
+  };
   const deadline = Date.now() + (options.startTimeoutMs ?? 90_000);
   for (;;) {
     if (exitCode !== undefined) {
