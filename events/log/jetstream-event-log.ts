@@ -67,6 +67,8 @@ export interface JetStreamEventLogOptions {
 
 /** Who refuses an undecodable message, recorded in its dead letter. */
 const refusedBy = "jetstream-event-log";
+/** How many dead letters a log remembers having written, so its other readers do not append them again. */
+const rememberedDeadLetters = 10_000;
 /** Dead letters keep at most this much of the refused payload. */
 const maxDeadLetterPayload = 64 * 1024;
 /** How many messages a consumer pulls per request: large enough to stream 10k-event sessions without stalls. */
@@ -99,6 +101,8 @@ export class JetStreamEventLog implements EventLog {
   private readonly onInvalid: ((invalid: InvalidMessage) => void) | undefined;
   private readonly maxEventBytes: number;
   private readonly live = new Set<ConsumerMessages>();
+  /** Dead letters this log wrote (or is writing), by id: every host of a process reads the same bad message. */
+  private readonly deadLettered = new Map<string, Promise<void>>();
   private closed = false;
 
   private constructor(
@@ -375,6 +379,31 @@ export class JetStreamEventLog implements EventLog {
     const sessionId = sessionToken.test(token) ? token : "system";
     const subject = deadLetterSubject(this.root, sessionId);
     const id = eventId(sessionId, "dlq", null, `${this.stream}:${m.seq}`);
+    // Each reader meets the same bad message: one append per process, not one per reader (the server would drop the
+    // copies, but a session's dozen hosts made a dozen appends of every dead letter).
+    const written = this.deadLettered.get(id);
+    if (written !== undefined) return written;
+    const writing = this.appendDeadLetter(m, reason, id, sessionId, subject);
+    this.deadLettered.set(id, writing);
+    if (this.deadLettered.size > rememberedDeadLetters) {
+      this.deadLettered.delete(this.deadLettered.keys().next().value as string);
+    }
+    try {
+      await writing;
+    } catch (err) {
+      this.deadLettered.delete(id);
+      throw err;
+    }
+  }
+
+  /** The DeadLettered event itself, with the refused message's payload (truncated) and headers. */
+  private async appendDeadLetter(
+    m: JsMsg,
+    reason: string,
+    id: string,
+    sessionId: string,
+    subject: string,
+  ): Promise<void> {
     const headers: Record<string, string> = {};
     for (const k of m.headers?.keys() ?? []) headers[k] = m.headers?.get(k) ?? "";
     const event: NewEvent<"DeadLettered"> = {
