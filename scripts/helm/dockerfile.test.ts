@@ -71,7 +71,7 @@ describe("Dockerfile", () => {
     expect(runtime.instructions.map((i) => i.args).join("\n")).not.toMatch(/npm (install|ci)/);
   });
 
-  it("ships compiled JavaScript, production node_modules and the launcher only, from the build stage", () => {
+  it("ships compiled JavaScript, production node_modules, the built web UI and the launcher only, from the build stage", () => {
     const copies = all(runtime, "COPY").map((i) => i.args);
     expect(copies.every((c) => c.startsWith(`--from=${build.name} `))).toBe(true);
     const sources = copies.map((c) => c.split(/\s+/)[1]);
@@ -80,6 +80,7 @@ describe("Dockerfile", () => {
       "/app/dist",
       "/app/node_modules",
       "/app/package.json",
+      "/app/web/dist",
     ]);
   });
 
@@ -115,7 +116,8 @@ describe("Dockerfile", () => {
     const copied = all(build, "COPY").flatMap((i) => i.args.split(/\s+/).slice(0, -1));
     for (const path of copied) {
       expect(
-        dockerignore.some((l) => l === `!${path}` || l === `!${path}/**`),
+        // A folder may be admitted whole or file by file (web/: its sources, not a local web/dist or e2e output).
+        dockerignore.some((l) => l === `!${path}` || l.startsWith(`!${path}/`)),
         path,
       ).toBe(true);
     }
