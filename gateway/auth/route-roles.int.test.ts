@@ -67,6 +67,7 @@ beforeAll(async () => {
     ),
     "GET /api/v1/sessions/:sessionId/fills": plain(`/api/v1/sessions/${sid}/fills`),
     "GET /api/v1/sessions/:sessionId/positions": plain(`/api/v1/sessions/${sid}/positions`),
+    "GET /api/v1/sessions/:sessionId/candles": plain(`/api/v1/sessions/${sid}/candles`),
     "GET /api/v1/sessions/:sessionId/equity": plain(`/api/v1/sessions/${sid}/equity`),
     "GET /api/v1/sessions/:sessionId/trades": plain(`/api/v1/sessions/${sid}/trades`),
     "GET /api/v1/sessions/:sessionId/metrics": plain(`/api/v1/sessions/${sid}/metrics`),

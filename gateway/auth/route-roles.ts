@@ -31,6 +31,7 @@ export const routeRoles = {
   "GET /api/v1/sessions/:sessionId/orders/:orderId/explain": "viewer",
   "GET /api/v1/sessions/:sessionId/fills": "viewer",
   "GET /api/v1/sessions/:sessionId/positions": "viewer",
+  "GET /api/v1/sessions/:sessionId/candles": "viewer",
   "GET /api/v1/sessions/:sessionId/equity": "viewer",
   "GET /api/v1/sessions/:sessionId/trades": "viewer",
   "GET /api/v1/sessions/:sessionId/metrics": "viewer",

@@ -97,4 +97,22 @@ describe("read API", () => {
     expect((await get(`${base}/agents`)).body.items.length).toBeGreaterThan(0);
     expect((await get(`${base}/trading-state`)).body).toHaveProperty("state");
   });
+
+  it("serves the price chart's bars: the newest `limit`, oldest first, within a range; 400 for a bad limit", async () => {
+    const base = `/api/v1/sessions/${s.sessionId}/candles`;
+    const all = (await get(`${base}?symbol=BTC/USDT`)).body.items as { closeTime: string; close: string }[];
+    expect(all).toHaveLength(40);
+    const times = all.map((b) => b.closeTime);
+    expect(times).toEqual([...times].sort());
+    expect(typeof all[0]!.close).toBe("string");
+    const last5 = (await get(`${base}?limit=5`)).body.items.map((b: { closeTime: string }) => b.closeTime);
+    expect(last5).toEqual(times.slice(-5));
+    const window = await get(
+      `${base}?from=${encodeURIComponent(times[3]!)}&to=${encodeURIComponent(times[7]!)}`,
+    );
+    expect(window.body.items.map((b: { closeTime: string }) => b.closeTime)).toEqual(times.slice(3, 7));
+    expect((await get(`${base}?limit=0`)).status).toBe(400);
+    expect((await get(`${base}?limit=5001`)).status).toBe(400);
+    expect((await get(`/api/v1/sessions/unknown/candles`)).body.items).toEqual([]);
+  });
 });

@@ -9,6 +9,7 @@ import {
   getDecision,
   getSession,
   listAuditTrail,
+  listCandles,
   listDeadLetters,
   listDecisions,
   listFills,
@@ -26,6 +27,7 @@ import type { GatewayContext } from "../http/gateway-context.ts";
 import {
   agentStatusView,
   auditEntryView,
+  barView,
   deadLetterView,
   decisionReview,
   decisionView,
@@ -241,6 +243,25 @@ export function registerReadRoutes(app: GatewayApp, ctx: GatewayContext): void {
       items: await listPositions(rm, request.params.sessionId, {
         openOnly: request.query.openOnly === "true",
       }),
+    }),
+  );
+
+  app.get(
+    "/api/v1/sessions/:sessionId/candles",
+    {
+      schema: {
+        summary: "A session's bars (the price chart): the newest `limit` within the range, oldest first",
+        tags: ["trading"],
+        params: sessionParams,
+        querystring: timeRange.extend({
+          symbol: symbol.optional(),
+          limit: z.coerce.number().int().min(1).max(5000).default(1000),
+        }),
+        response: { 200: z.object({ items: z.array(barView).readonly() }) },
+      },
+    },
+    async (request) => ({
+      items: await listCandles(rm, { ...request.query, sessionId: request.params.sessionId }),
     }),
   );
 

@@ -141,7 +141,8 @@ const trouble = (w: WorkerProcess) => w.lines.filter((l) => l.level >= 40); // w
 describe("two cryptofunk workers", () => {
   it("share four sessions: each claimed and run by exactly one worker, both busy, every session as in process", async () => {
     const sessions = ["s1", "s2", "s3", "s4"];
-    for (const [i, sid] of sessions.entries()) await openSyntheticSession(js.log, sid, 21 + i, 50);
+    // Opened together: each worker runs at most two at once, and a busy worker defers its claims to an idle one.
+    await Promise.all(sessions.map((sid, i) => openSyntheticSession(js.log, sid, 21 + i, 50)));
     await waitUntil("every session to stop", async () =>
       (await Promise.all(sessions.map(stopped))).every(Boolean),
     );

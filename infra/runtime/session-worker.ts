@@ -26,6 +26,11 @@ export interface SessionWorkerOptions {
   readonly renewEveryMs?: number;
   /** Sessions this worker runs at once (default unlimited); the rest are left for other workers. */
   readonly maxSessions?: number;
+  /**
+   * A busy worker waits this long per session it already runs before claiming another (default 250 ms), so an idle
+   * worker that saw the same SessionCreated wins the lease: sessions spread over workers instead of piling on one.
+   */
+  readonly busyClaimDelayMs?: number;
   readonly onProgress?: (sessionId: string, p: SessionProgress) => void;
 }
 
@@ -59,6 +64,9 @@ export async function startSessionWorker(options: SessionWorkerOptions): Promise
     if (created === undefined) return;
     claiming.add(sessionId);
     try {
+      const wait = running.size * (options.busyClaimDelayMs ?? 250);
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      if (stopping) return;
       await claimAndRun(sessionId, created);
     } finally {
       claiming.delete(sessionId);
