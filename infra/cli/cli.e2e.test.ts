@@ -10,10 +10,16 @@ const home = mkdtempSync(join(tmpdir(), "cf-cli-"));
 afterAll(() => rmSync(home, { recursive: true, force: true }));
 
 /** Runs the real `cryptofunk` command (bin/cryptofunk.js) with its own home and the embedded log. */
-async function cryptofunk(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+const cryptofunk = (...args: string[]) => cryptofunkWith({}, ...args);
+
+/** The same, with extra environment variables. */
+async function cryptofunkWith(
+  env: Record<string, string>,
+  ...args: string[]
+): Promise<{ stdout: string; stderr: string; code: number }> {
   try {
     const { stdout, stderr } = await run(process.execPath, ["bin/cryptofunk.js", ...args], {
-      env: { ...process.env, CRYPTOFUNK_HOME: home, LOG_LEVEL: "warn", NATS_URL: "" },
+      env: { ...process.env, CRYPTOFUNK_HOME: home, LOG_LEVEL: "warn", NATS_URL: "", ...env },
       maxBuffer: 64 * 1024 * 1024,
       timeout: 90_000,
     });
@@ -71,8 +77,24 @@ describe("the cryptofunk command", () => {
     const second = JSON.parse(b.stdout);
     expect(second.sessionId).not.toBe(first.sessionId);
     expect(second.hash).toBe(first.hash);
-    const c = await cryptofunk("demo", "--bars", "200", "--seed", "12", "--no-serve", "--json", "--embedded");
-    expect(JSON.parse(c.stdout).hash).not.toBe(first.hash);
+    // Under another root (CRYPTOFUNK_ROOT): recorded there, and read back from there.
+    const other = { CRYPTOFUNK_ROOT: "demoroot" };
+    const c = await cryptofunkWith(
+      other,
+      "demo",
+      "--bars",
+      "200",
+      "--seed",
+      "12",
+      "--no-serve",
+      "--json",
+      "--embedded",
+    );
+    expect(c.code, c.stderr).toBe(0);
+    const third = JSON.parse(c.stdout);
+    expect(third.hash).not.toBe(first.hash);
+    const otherHash = await cryptofunkWith(other, "log", "hash", "--session", third.sessionId, "--embedded");
+    expect(otherHash.stdout.trim()).toBe(third.hash);
 
     const hash = await cryptofunk("log", "hash", "--session", first.sessionId, "--embedded");
     expect(hash.stdout.trim()).toBe(first.hash);

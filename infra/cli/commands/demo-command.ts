@@ -6,7 +6,12 @@ import {
   type SessionSummary,
   syntheticMarket,
 } from "../../../actors/index.ts";
-import { deterministicId, sessionFilter, sessionHash } from "../../../events/index.ts";
+import {
+  createEmbeddedEventLog,
+  deterministicId,
+  sessionFilter,
+  sessionHash,
+} from "../../../events/index.ts";
 import { defaultNamespace } from "../../../projections/index.ts";
 import type { AppConfig } from "../../config/app-config.ts";
 import { type OpenedEventLog, openEventLog } from "../../connections/open-event-log.ts";
@@ -57,6 +62,8 @@ export function registerDemoCommand(program: Command): void {
       const progress = createProgressReporter("bars", bars, logger);
       const started = Date.now();
       const run = runInProcessSession(setup, syntheticMarket({ seed, bars }), {
+        // Recorded as they are afterwards: the subjects must be under the configured root (CRYPTOFUNK_ROOT), not cf.
+        log: createEmbeddedEventLog({ root: config.nats.root }),
         recordedAt: () => new Date().toISOString(),
         source: { kind: "synthetic", ref: `seed:${seed};bars:${bars}` },
         label: `demo seed ${seed}`,
