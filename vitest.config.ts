@@ -9,6 +9,9 @@ const server = { deps: { inline: ["kysely"] } };
 // not part of `npm test`).
 export default defineConfig({
   test: {
+    // Vitest's default on 2 cores is one file at a time; most integration files wait on NATS, Postgres or child
+    // processes, so three at once roughly halve CI's wall time. (The faults project still runs its files one by one.)
+    maxWorkers: 3,
     projects: [
       {
         test: {
