@@ -133,6 +133,7 @@ const n = (x: number | null) => (x === null ? "—" : x.toFixed(4));
 
 /** The human form: the best candidates, the stability table, the folds, the Monte Carlo spread. */
 export function formatOptimization(r: OptimizationResult): string {
+  const stabilityWidth = Math.max(0, ...r.stability.map((s) => `${s.parameter} = ${String(s.value)}`.length)) + 2;
   const lines = [
     `${r.method} search, ${r.candidates} candidates, objective ${r.objective} (seed ${r.seed}); evaluated ${r.evaluated}, reused ${r.reused}`,
     "",
@@ -147,7 +148,7 @@ export function formatOptimization(r: OptimizationResult): string {
     "parameter stability (objective across candidates holding the value):",
     ...r.stability.map(
       (s) =>
-        `  ${s.parameter} = ${String(s.value).padEnd(8)} n=${String(s.candidates).padStart(3)}  mean ${n(s.mean)}  min ${n(s.min)}  max ${n(s.max)}`,
+        `  ${`${s.parameter} = ${String(s.value)}`.padEnd(stabilityWidth)} n=${String(s.candidates).padStart(3)}  mean ${n(s.mean)}  min ${n(s.min)}  max ${n(s.max)}`,
     ),
   ];
   if (r.walkForward !== null) {
