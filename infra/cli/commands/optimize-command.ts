@@ -133,7 +133,8 @@ const n = (x: number | null) => (x === null ? "—" : x.toFixed(4));
 
 /** The human form: the best candidates, the stability table, the folds, the Monte Carlo spread. */
 export function formatOptimization(r: OptimizationResult): string {
-  const stabilityWidth = Math.max(0, ...r.stability.map((s) => `${s.parameter} = ${String(s.value)}`.length)) + 2;
+  const stabilityWidth =
+    Math.max(0, ...r.stability.map((s) => `${s.parameter} = ${String(s.value)}`.length)) + 2;
   const lines = [
     `${r.method} search, ${r.candidates} candidates, objective ${r.objective} (seed ${r.seed}); evaluated ${r.evaluated}, reused ${r.reused}`,
     "",
