@@ -221,7 +221,13 @@ export function productionIssues(
     issues.push({ path: "nats.tls", message: "production requires TLS to NATS (tls:// URL or NATS_TLS_CA)" });
   }
   const n = config.nats;
+  // Userinfo in the URL (`tls://user:pass@host`, `tls://token@host`) is read by connectNats too.
+  const urlSecret = url === undefined ? undefined : /^[a-z]+:\/\/(?:[^:/@,]*:)?([^:/@,]+)@/i.exec(url)?.[1];
+  if (urlSecret !== undefined && weakSecret(decodeURIComponent(urlSecret))) {
+    issues.push({ path: "nats.url", message: "placeholder or short password or token in NATS_URL" });
+  }
   const natsAuthenticated =
+    urlSecret !== undefined ||
     (n.user !== undefined && n.pass !== undefined) ||
     n.token !== undefined ||
     n.nkeySeed !== undefined ||
@@ -231,7 +237,7 @@ export function productionIssues(
     issues.push({
       path: "nats.auth",
       message:
-        "production requires NATS authentication (NATS_USER+NATS_PASSWORD, NATS_TOKEN, NATS_NKEY_SEED, NATS_CREDS or a client certificate)",
+        "production requires NATS authentication (NATS_USER+NATS_PASSWORD, NATS_TOKEN, NATS_NKEY_SEED, NATS_CREDS, credentials in NATS_URL or a client certificate)",
     });
   }
   const db = config.database.url;

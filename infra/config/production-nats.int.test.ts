@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { nkeys } from "@nats-io/nats-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ConfigError } from "../../events/index.ts";
 import { connectNats } from "../connections/nats-connection.ts";
 import { natsOptions } from "../connections/nats-options.ts";
 import {
@@ -150,7 +151,24 @@ describe("production NATS: TLS with a private CA and every kind of credential", 
       NATS_USER: "cryptofunk",
       NATS_PASSWORD_FILE: file("nats-password-wrong", "not-the-password-at-all"),
     });
-    await expect(roundTrip(env)).rejects.toThrow(/NATS is unreachable.*(authoriz|Authoriz)/s);
+    // The server answered: a ConfigError about the credentials, not "unreachable, start the server".
+    await expect(roundTrip(env)).rejects.toSatisfy(
+      (e: Error) => e instanceof ConfigError && /refused the credentials.*authoriz/is.test(e.message),
+    );
+  });
+
+  it("user and password, or a token, in the URL's userinfo (the client does not read it there by itself)", async () => {
+    const withUserinfo = (u: string, userinfo: string) => u.replace("tls://", `tls://${userinfo}@`);
+    const pw = encodeURIComponent(password);
+    expect(await roundTrip(productionEnv(withUserinfo(userPassUrl, `cryptofunk:${pw}`), {}))).toBeTruthy();
+    expect(await roundTrip(productionEnv(withUserinfo(tokenUrl, token), {}))).toBeTruthy();
+    const wrong = productionEnv(withUserinfo(userPassUrl, "cryptofunk:not-the-password-at-all"), {});
+    await expect(roundTrip(wrong)).rejects.toThrow(/at tls:\/\/localhost:\d+ refused the credentials/);
+    await expect(roundTrip(wrong)).rejects.not.toThrow(/not-the-password/);
+    // A weak secret in the URL stops a production start like any other.
+    expect(() => loadConfig({ env: productionEnv(withUserinfo(tokenUrl, "changeme"), {}) })).toThrow(
+      /nats\.url/,
+    );
   });
 
   it("a token (NATS_TOKEN_FILE)", async () => {

@@ -1,6 +1,11 @@
 import { readFileSync } from "node:fs";
 import type { Authenticator, NatsConnection } from "@nats-io/nats-core";
-import { credsAuthenticator, nkeyAuthenticator } from "@nats-io/nats-core";
+import {
+  AuthorizationError,
+  credsAuthenticator,
+  nkeyAuthenticator,
+  UserAuthenticationExpiredError,
+} from "@nats-io/nats-core";
 import type { NodeConnectionOptions } from "@nats-io/transport-node";
 import { connect } from "@nats-io/transport-node";
 import { ConfigError, UnavailableError } from "../../events/index.ts";
@@ -35,7 +40,7 @@ export interface NatsConnectionOptions {
  * after that the client reconnects forever, so a server restart is a pause, not a crash.
  */
 export async function connectNats(options: NatsConnectionOptions): Promise<NatsConnection> {
-  const servers = serverList(options.servers);
+  const { servers, user, pass, token } = withUrlCredentials(serverList(options.servers), options);
   const authenticators: Authenticator[] = [];
   if (options.nkeySeed !== undefined) {
     authenticators.push(nkeyAuthenticator(new TextEncoder().encode(options.nkeySeed)));
@@ -49,8 +54,8 @@ export async function connectNats(options: NatsConnectionOptions): Promise<NatsC
     maxReconnectAttempts: -1,
     reconnectTimeWait: options.reconnectWaitMs ?? 2000,
     timeout: options.timeoutMs ?? 5000,
-    ...(options.user === undefined ? {} : { user: options.user, pass: options.pass ?? "" }),
-    ...(options.token === undefined ? {} : { token: options.token }),
+    ...(user === undefined ? {} : { user, pass: pass ?? "" }),
+    ...(token === undefined ? {} : { token }),
     ...(authenticators.length === 0 ? {} : { authenticator: authenticators }),
     ...(options.tls === undefined ? {} : { tls: tlsOptions(options.tls) }),
   };
@@ -59,6 +64,15 @@ export async function connectNats(options: NatsConnectionOptions): Promise<NatsC
   } catch (cause) {
     // Messages and details end up in logs: no password from a URL's userinfo.
     const named = servers.map(urlWithoutCredentials);
+    if (cause instanceof AuthorizationError || cause instanceof UserAuthenticationExpiredError) {
+      // The server answered: starting it again would not help, the credentials are what to fix.
+      throw new ConfigError(
+        `NATS at ${named.join(", ")} refused the credentials (${cause.message}); check NATS_USER and ` +
+          "NATS_PASSWORD(_FILE), NATS_TOKEN(_FILE), NATS_NKEY_SEED(_FILE), NATS_CREDS or the userinfo of NATS_URL",
+        [{ path: "nats", message: "credentials refused" }],
+        { cause },
+      );
+    }
     throw new UnavailableError(
       `NATS is unreachable at ${named.join(", ")} (${(cause as Error).message}); ${natsStartHint}`,
       { cause, details: { servers: named } },
@@ -74,6 +88,39 @@ function serverList(servers: string | readonly string[]): string[] {
     throw new ConfigError("no NATS server given", [{ path: "NATS_URL", message: "empty" }]);
   }
   return list;
+}
+
+/**
+ * Takes credentials written in a server URL's userinfo (`nats://user:pass@host`, or `nats://token@host`, the NATS
+ * convention) out of the URLs, because the client does not read them there. Credentials given as options win.
+ */
+function withUrlCredentials(
+  urls: string[],
+  options: NatsConnectionOptions,
+): { servers: string[]; user?: string; pass?: string; token?: string } {
+  let fromUrl: { user?: string; pass?: string; token?: string } = {};
+  const servers = urls.map((s) => {
+    const m = /^([a-z][a-z0-9+.-]*:\/\/)([^/@\s]*)@(.*)$/i.exec(s);
+    if (m === null) return s;
+    const [, scheme, userinfo = "", rest] = m;
+    const colon = userinfo.indexOf(":");
+    const decode = (v: string) => decodeURIComponent(v);
+    if (Object.keys(fromUrl).length === 0) {
+      fromUrl =
+        colon < 0
+          ? { token: decode(userinfo) }
+          : { user: decode(userinfo.slice(0, colon)), pass: decode(userinfo.slice(colon + 1)) };
+    }
+    return `${scheme}${rest}`;
+  });
+  if (options.user !== undefined || options.token !== undefined) {
+    return {
+      servers,
+      ...(options.user === undefined ? {} : { user: options.user, pass: options.pass ?? "" }),
+      ...(options.token === undefined ? {} : { token: options.token }),
+    };
+  }
+  return { servers, ...fromUrl };
 }
 
 function tlsOptions(tls: NonNullable<NatsConnectionOptions["tls"]>): NodeConnectionOptions["tls"] {
