@@ -21,7 +21,7 @@ import {
 } from "./gateway-process.ts";
 
 // Issue 9.4: logs never hold a key, a password or a secret. A whole session at LOG_LEVEL=trace: a private nats-server
-// that requires a user and password (given in NATS_URL to the gateway, in NATS_USER/NATS_PASSWORD to the key CLI), a
+// that requires a user and password (in NATS_USER/NATS_PASSWORD, and right then wrong in NATS_URL to the key CLI), a
 // DATABASE_URL with a password (trust auth accepts any), keys issued, used, presented wrong, revoked, a paper session
 // launched, run in process and projected; every line either process wrote is then searched for each secret.
 
@@ -30,6 +30,7 @@ const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 const natsUser = "cryptofunk";
 const natsPassword = "nats-Pa55-7c1e9b0d4f2a";
 const dbPassword = "db-Pa55-e83f1a62c90b";
+const wrongNatsPassword = "nats-Wr0ng-5d81c2e7a9f3";
 const dir = mkdtempSync(join(tmpdir(), "cf-log-secrets-"));
 
 let nats: PrivateProcess;
@@ -164,14 +165,20 @@ describe("logs of a whole session", () => {
     );
     expect(tooLarge).toMatch(/^HTTP\/1\.1 431/);
     await cryptofunk(["keys", "revoke", trader.keyId, "--reason", "end of test"]);
-    // Credentials written into NATS_URL (which the NATS client ignores: the connection is refused and a development
-    // setup falls back to the embedded log, saying so with the URL).
-    await cryptofunk(["keys", "list"], {
+    // Credentials written into NATS_URL: the right ones connect; wrong ones stop the command with an error that
+    // names the URL with its password masked.
+    const inUrl = (password: string) => ({
       NATS_USER: "",
       NATS_PASSWORD: "",
-      NATS_URL: `nats://${natsUser}:${natsPassword}@127.0.0.1:${natsPort}`,
+      NATS_URL: `nats://${natsUser}:${password}@127.0.0.1:${natsPort}`,
     });
-    expect(logs.at(-1)).toContain(`nats://${natsUser}:***@127.0.0.1:${natsPort}`);
+    expect(await cryptofunk(["keys", "list"], inUrl(natsPassword))).toContain(trader.keyId);
+    const refused = await cryptofunk(["keys", "list"], inUrl(wrongNatsPassword)).then(
+      () => "exit 0",
+      (e: { stderr?: string }) => e.stderr ?? "",
+    );
+    logs.push(refused);
+    expect(refused).toContain(`nats://${natsUser}:***@127.0.0.1:${natsPort} refused the credentials`);
     expect(await gateway.stop()).toBe(0);
 
     logs.push(gateway.output());
@@ -185,6 +192,7 @@ describe("logs of a whole session", () => {
 
     const secrets: [string, string][] = [
       ["NATS password", natsPassword],
+      ["wrong NATS password", wrongNatsPassword],
       ["database password", dbPassword],
       ...keys.map((k, i): [string, string] => [`key ${i}`, k]),
       // Any 12 characters of a key's 32-character secret (the first 15, cf_ + key id, are public by design).

@@ -40,7 +40,8 @@ export interface NatsConnectionOptions {
  * after that the client reconnects forever, so a server restart is a pause, not a crash.
  */
 export async function connectNats(options: NatsConnectionOptions): Promise<NatsConnection> {
-  const { servers, user, pass, token } = withUrlCredentials(serverList(options.servers), options);
+  const listed = serverList(options.servers);
+  const { servers, user, pass, token } = withUrlCredentials(listed, options);
   const authenticators: Authenticator[] = [];
   if (options.nkeySeed !== undefined) {
     authenticators.push(nkeyAuthenticator(new TextEncoder().encode(options.nkeySeed)));
@@ -63,7 +64,7 @@ export async function connectNats(options: NatsConnectionOptions): Promise<NatsC
     return await connect(opts);
   } catch (cause) {
     // Messages and details end up in logs: no password from a URL's userinfo.
-    const named = servers.map(urlWithoutCredentials);
+    const named = listed.map(urlWithoutCredentials);
     if (cause instanceof AuthorizationError || cause instanceof UserAuthenticationExpiredError) {
       // The server answered: starting it again would not help, the credentials are what to fix.
       throw new ConfigError(

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { createEmbeddedEventLog, type EventLog } from "../../events/index.ts";
+import { createEmbeddedEventLog, type EventLog, hasErrorCode } from "../../events/index.ts";
 import type { AppConfig } from "../config/app-config.ts";
 import type { Logger } from "../logging/create-logger.ts";
 import { urlWithoutCredentials } from "../logging/url-without-credentials.ts";
@@ -52,7 +52,8 @@ async function tryJetStream(
   try {
     nc = await connectNats({ ...natsOptions(config, "cryptofunk", url), timeoutMs: required ? 5000 : 1500 });
   } catch (e) {
-    if (required) throw e;
+    // A server that answered and refused the credentials is a configuration to fix, not a reason to fall back.
+    if (required || hasErrorCode(e, "CONFIG")) throw e;
     logger.info({ url: urlWithoutCredentials(url) }, "no NATS server answered: using the embedded event log");
     return null;
   }
