@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { ConfigError, issuesFromZod, type ValidationIssue } from "../../events/index.ts";
+import { splitUrlUserinfo } from "./url-userinfo.ts";
 
 const bool = z.union([
   z.boolean(),
@@ -222,8 +223,9 @@ export function productionIssues(
   }
   const n = config.nats;
   // Userinfo in the URL (`tls://user:pass@host`, `tls://token@host`) is read by connectNats too.
-  const urlSecret = url === undefined ? undefined : /^[a-z]+:\/\/(?:[^:/@,]*:)?([^:/@,]+)@/i.exec(url)?.[1];
-  if (urlSecret !== undefined && weakSecret(decodeURIComponent(urlSecret))) {
+  const inUrl = url === undefined ? undefined : splitUrlUserinfo(url.split(",")[0] ?? "", "nats.url");
+  const urlSecret = inUrl?.pass ?? inUrl?.token;
+  if (urlSecret !== undefined && weakSecret(urlSecret)) {
     issues.push({ path: "nats.url", message: "placeholder or short password or token in NATS_URL" });
   }
   const natsAuthenticated =
@@ -251,8 +253,8 @@ export function productionIssues(
         message: `production requires sslmode=verify-full (found ${mode ?? "none"})`,
       });
     }
-    const dbPassword = /^[a-z]+:\/\/[^:/@]*:([^@]*)@/i.exec(db)?.[1];
-    if (dbPassword !== undefined && weakSecret(decodeURIComponent(dbPassword))) {
+    const dbPassword = splitUrlUserinfo(db, "database.url").pass;
+    if (dbPassword !== undefined && weakSecret(dbPassword)) {
       issues.push({ path: "database.url", message: "placeholder or short password in DATABASE_URL" });
     }
     if (config.database.sslCa === undefined && !/[?&]sslrootcert=/.test(db)) {

@@ -9,6 +9,7 @@ import {
 import type { NodeConnectionOptions } from "@nats-io/transport-node";
 import { connect } from "@nats-io/transport-node";
 import { ConfigError, UnavailableError } from "../../events/index.ts";
+import { splitUrlUserinfo } from "../config/url-userinfo.ts";
 import { urlWithoutCredentials } from "../logging/url-without-credentials.ts";
 
 /** How to start the local server this project is developed against (Debian's nats-server with JetStream). */
@@ -41,7 +42,13 @@ export interface NatsConnectionOptions {
  */
 export async function connectNats(options: NatsConnectionOptions): Promise<NatsConnection> {
   const listed = serverList(options.servers);
-  const { servers, user, pass, token } = withUrlCredentials(listed, options);
+  // The client does not read credentials in a URL's userinfo: take them out (the first URL's), unless given.
+  const parsed = listed.map((s) => splitUrlUserinfo(s, "NATS_URL"));
+  const servers = parsed.map((p) => p.url);
+  const { user, pass, token } =
+    options.user !== undefined || options.token !== undefined
+      ? options
+      : (parsed.find((p) => p.user !== undefined || p.token !== undefined) ?? {});
   const authenticators: Authenticator[] = [];
   if (options.nkeySeed !== undefined) {
     authenticators.push(nkeyAuthenticator(new TextEncoder().encode(options.nkeySeed)));
@@ -89,39 +96,6 @@ function serverList(servers: string | readonly string[]): string[] {
     throw new ConfigError("no NATS server given", [{ path: "NATS_URL", message: "empty" }]);
   }
   return list;
-}
-
-/**
- * Takes credentials written in a server URL's userinfo (`nats://user:pass@host`, or `nats://token@host`, the NATS
- * convention) out of the URLs, because the client does not read them there. Credentials given as options win.
- */
-function withUrlCredentials(
-  urls: string[],
-  options: NatsConnectionOptions,
-): { servers: string[]; user?: string; pass?: string; token?: string } {
-  let fromUrl: { user?: string; pass?: string; token?: string } = {};
-  const servers = urls.map((s) => {
-    const m = /^([a-z][a-z0-9+.-]*:\/\/)([^/@\s]*)@(.*)$/i.exec(s);
-    if (m === null) return s;
-    const [, scheme, userinfo = "", rest] = m;
-    const colon = userinfo.indexOf(":");
-    const decode = (v: string) => decodeURIComponent(v);
-    if (Object.keys(fromUrl).length === 0) {
-      fromUrl =
-        colon < 0
-          ? { token: decode(userinfo) }
-          : { user: decode(userinfo.slice(0, colon)), pass: decode(userinfo.slice(colon + 1)) };
-    }
-    return `${scheme}${rest}`;
-  });
-  if (options.user !== undefined || options.token !== undefined) {
-    return {
-      servers,
-      ...(options.user === undefined ? {} : { user: options.user, pass: options.pass ?? "" }),
-      ...(options.token === undefined ? {} : { token: options.token }),
-    };
-  }
-  return { servers, ...fromUrl };
 }
 
 function tlsOptions(tls: NonNullable<NatsConnectionOptions["tls"]>): NodeConnectionOptions["tls"] {
