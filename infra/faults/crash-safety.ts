@@ -142,7 +142,10 @@ export async function runCrashSafety(options: CrashSafetyOptions): Promise<Crash
       await restarts[i - crashRoles.length];
       await new Promise((r) => setTimeout(r, rng.int(0, 250)));
       const at = bars.get(crashed) ?? 0;
-      expect(stopped.has(crashed), `kill ${i + 1} (${role}) must fall before the session ends`).toBe(false);
+      expect(
+        stopped.has(crashed),
+        `kill ${i + 1} (${role}, bar ${bar}) must fall before the session ends; the test had read ${at} bars of ${options.bars}`,
+      ).toBe(false);
       const kill = await stack.kill(role);
       restarts[i] = stack.start(role).then(() => {
         killPoints[i] = { role, bar: at, restartMs: Date.now() - kill.at };
