@@ -54,6 +54,8 @@ export async function startSessionWorker(options: SessionWorkerOptions): Promise
   const running = new Map<string, { lease: SessionLease; done: Promise<void>; abort: AbortController }>();
   const finished: string[] = [];
   const claiming = new Set<string>();
+  /** Sessions whose lease another worker held at our last try: left to the renewal tick, not retried in a loop. */
+  const heldElsewhere = new Set<string>();
   const capacity = options.maxSessions ?? Number.POSITIVE_INFINITY;
   let stopping = false;
 
@@ -64,20 +66,34 @@ export async function startSessionWorker(options: SessionWorkerOptions): Promise
     if (created === undefined) return;
     claiming.add(sessionId);
     try {
-      const wait = running.size * (options.busyClaimDelayMs ?? 250);
+      // Load counts the sessions being claimed too: four SessionCreated at once must not all be claimed undelayed.
+      const wait = (running.size + claiming.size - 1) * (options.busyClaimDelayMs ?? 250);
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       if (stopping) return;
       await claimAndRun(sessionId, created);
+    } catch (err) {
+      // Reading the log failed (NATS unavailable): the lease was released, the renewal tick tries again.
+      logger.warn({ sessionId, err }, "could not claim a session: retrying");
+      heldElsewhere.add(sessionId);
     } finally {
       claiming.delete(sessionId);
     }
+    // Not run (held elsewhere, already stopped): the slot is free again, a queued session need not wait a tick.
+    if (!running.has(sessionId)) claimWaiting();
   };
 
   const claimAndRun = async (sessionId: string, created: EventEnvelope<"SessionCreated">) => {
     const lease = await leases.claim(sessionId);
-    if (lease === null) return;
+    if (lease === null) {
+      heldElsewhere.add(sessionId);
+      return;
+    }
     // A worker that just started may see a session's SessionCreated before its SessionStopped: never rerun one.
-    if (await hasStopped(log, sessionId)) {
+    const stoppedAlready = await hasStopped(log, sessionId).catch(async (err) => {
+      await lease.release();
+      throw err;
+    });
+    if (stoppedAlready) {
       ended.add(sessionId);
       await lease.release();
       return;
@@ -116,8 +132,14 @@ export async function startSessionWorker(options: SessionWorkerOptions): Promise
       .finally(async () => {
         running.delete(sessionId);
         await lease.release();
+        claimWaiting();
       });
     running.set(sessionId, { lease, done, abort });
+  };
+
+  /** Tries every known session not held elsewhere: when a slot frees, not only on the renewal tick. */
+  const claimWaiting = () => {
+    for (const sessionId of known.keys()) if (!heldElsewhere.has(sessionId)) void tryClaim(sessionId);
   };
 
   const controls = log.subscribe(`${log.root}.*.control`);
@@ -143,7 +165,8 @@ export async function startSessionWorker(options: SessionWorkerOptions): Promise
         (err) => logger.warn({ sessionId, err }, "could not renew a lease (NATS unavailable): retrying"),
       );
     }
-    for (const sessionId of known.keys()) void tryClaim(sessionId);
+    heldElsewhere.clear(); // a lapsed lease (a dead worker's) is claimable again
+    claimWaiting();
   }, options.renewEveryMs ?? 5000);
 
   return {
