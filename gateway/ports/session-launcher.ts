@@ -5,7 +5,8 @@ import { symbol, timeframe, token, unsignedDecimalString } from "../../events/in
 export const launchRequest = z
   .object({
     mode: z.enum(["backtest", "paper", "live"]),
-    symbols: z.array(symbol).min(1).max(20),
+    /** One symbol: a session trades one market (the runtime would otherwise drop the rest unseen). */
+    symbols: z.array(symbol).min(1).max(1, "a session trades one symbol: open one session per symbol"),
     timeframe,
     initialCash: unsignedDecimalString,
     quoteCurrency: z.string().min(1).max(20).default("USDT"),

@@ -146,7 +146,7 @@ describe("create and start a session", () => {
     expect(pause.statusCode).toBe(202);
   });
 
-  it("refuses live mode unless enabled, unknown strategies, and viewers", async () => {
+  it("refuses live mode unless enabled, unknown strategies, several symbols, and viewers", async () => {
     const live = await f.app.inject({
       method: "POST",
       url: "/api/v1/sessions",
@@ -162,6 +162,16 @@ describe("create and start a session", () => {
       payload: { ...launchBody, strategy: { name: "nope" } },
     });
     expect(unknown.statusCode).toBe(400);
+    const launched = launcher.launched.length;
+    const twoSymbols = await f.app.inject({
+      method: "POST",
+      url: "/api/v1/sessions",
+      headers: { "x-api-key": trader },
+      payload: { ...launchBody, symbols: ["BTC/USDT", "ETH/USDT"] },
+    });
+    expect(twoSymbols.statusCode).toBe(400);
+    expect(twoSymbols.body).toMatch(/trades one symbol: open one session per symbol/);
+    expect(launcher.launched).toHaveLength(launched); // refused, not launched with the first symbol only
     const asViewer = await f.app.inject({
       method: "POST",
       url: "/api/v1/sessions",
