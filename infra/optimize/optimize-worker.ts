@@ -1,7 +1,8 @@
 // A worker thread of `cryptofunk optimize`: loads the candles once, then evaluates the tasks the pool sends.
-import { parentPort, workerData } from "node:worker_threads";
+import { workerData } from "node:worker_threads";
 import { parseStrategy } from "../../actors/index.ts";
 import { loadCandleFile } from "../loaders/candle-file-loader.ts";
+import { serveThreadTasks } from "../threads/serve-thread-tasks.ts";
 import { type EvaluationContext, type EvaluationTask, evaluateCandidate } from "./evaluate-candidate.ts";
 
 const data = workerData as Omit<EvaluationContext, "candles" | "baseStrategy"> & {
@@ -14,11 +15,4 @@ const ctx: EvaluationContext = {
   candles: loaded.candles,
   baseStrategy: parseStrategy(data.baseStrategy),
 };
-parentPort?.on("message", (task: EvaluationTask & { readonly id: number }) => {
-  try {
-    parentPort?.postMessage({ id: task.id, result: evaluateCandidate(ctx, task) });
-  } catch (e) {
-    parentPort?.postMessage({ id: task.id, error: (e as Error).message });
-  }
-});
-parentPort?.postMessage({ ready: true });
+serveThreadTasks((task: EvaluationTask) => evaluateCandidate(ctx, task));

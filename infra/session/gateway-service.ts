@@ -105,7 +105,7 @@ export async function startGatewayService(options: GatewayServiceOptions): Promi
     projector,
     async close() {
       await gateway.close();
-      await launcher.idle();
+      await launcher.close();
       if (projector !== null) {
         await projector.stop();
         await projecting;

@@ -1,7 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { createEmbeddedEventLog, sessionFilter, UnsupportedError } from "../../events/index.ts";
+import { defaultStrategy, runInProcessSession } from "../../actors/index.ts";
+import {
+  createEmbeddedEventLog,
+  type EventEnvelope,
+  hasErrorCode,
+  sessionFilter,
+  UnsupportedError,
+} from "../../events/index.ts";
 import { createLogger } from "../logging/create-logger.ts";
+import { expectAsInProcess } from "../testing/expect-as-in-process.ts";
 import { createSessionLauncher } from "./session-launcher.ts";
+import { planSession } from "./session-planner.ts";
 
 const logger = createLogger("silent");
 const base = {
@@ -11,6 +20,16 @@ const base = {
   quoteCurrency: "USDT",
   source: { kind: "synthetic" as const, ref: "seed:5;bars:40" },
   requestedBy: "test",
+};
+/** A SessionCreated's data as the launcher writes it for `base` with the default strategy. */
+const createdData = {
+  mode: "backtest",
+  symbols: base.symbols,
+  timeframe: base.timeframe,
+  initialCash: base.initialCash,
+  quoteCurrency: base.quoteCurrency,
+  strategy: defaultStrategy,
+  strategyVersion: "default",
 };
 
 describe("the session launcher behind the gateway", () => {
@@ -22,6 +41,61 @@ describe("the session launcher behind the gateway", () => {
     const events = log.readAll(sessionFilter("other", sessionId));
     expect(events.filter((e) => e.type === "CandleClosed")).toHaveLength(40);
     expect(events.at(-1)?.type).toBe("SessionStopped");
+    await expectAsInProcess(events);
+  });
+
+  it("runs a backtest off the event loop: timers keep firing while 800 bars are decided", async () => {
+    const source = { kind: "synthetic" as const, ref: "seed:9;bars:800" };
+    // The baseline, in this thread: how long the same run holds an event loop when it runs on it.
+    const plan = await planSession({
+      sessionId: "baseline",
+      data: { ...createdData, source },
+    } as unknown as EventEnvelope<"SessionCreated">);
+    const t0 = performance.now();
+    runInProcessSession(plan.setup, plan.feed);
+    const inProcess = performance.now() - t0;
+
+    const log = createEmbeddedEventLog();
+    const launcher = createSessionLauncher({ log, logger, runPaperSessions: false, liveTrading: false });
+    let longestGap = 0;
+    let last = performance.now();
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      longestGap = Math.max(longestGap, now - last);
+      last = now;
+    }, 10);
+    try {
+      await launcher.launch({ ...base, mode: "backtest", sessionId: "bt-long", source });
+    } finally {
+      clearInterval(ticker);
+      longestGap = Math.max(longestGap, performance.now() - last); // a loop held to the end never ticked at all
+      await launcher.close();
+    }
+    const events = log.readAll(sessionFilter("cf", "bt-long"));
+    expect(events.filter((e) => e.type === "DecisionMade")).toHaveLength(800);
+    // On the loop, the stall would be the whole run; from a thread, copying and recording the result in slices.
+    const said = `longest stall ${longestGap.toFixed(0)} ms; the run in process ${inProcess.toFixed(0)} ms`;
+    expect(longestGap, said).toBeLessThan(inProcess / 3);
+  });
+
+  it("queues backtests beyond its threads and refuses more than its queue holds with RATE_LIMITED", async () => {
+    const log = createEmbeddedEventLog();
+    const launcher = createSessionLauncher({
+      log,
+      logger,
+      runPaperSessions: false,
+      liveTrading: false,
+      backtestThreads: 1,
+      backtestQueue: 1,
+    });
+    const launches = ["q1", "q2", "q3"].map((sessionId) =>
+      launcher.launch({ ...base, mode: "backtest", sessionId }).then(
+        () => "recorded",
+        (e: unknown) => (hasErrorCode(e, "RATE_LIMITED") ? "refused" : String(e)),
+      ),
+    );
+    expect(await Promise.all(launches)).toEqual(["recorded", "recorded", "refused"]);
+    expect(log.readAll(sessionFilter("cf", "q3"))).toEqual([]);
   });
 
   it("opens a paper session and, on a single node, runs it in process to the end", async () => {

@@ -1,14 +1,16 @@
+import { availableParallelism } from "node:os";
+import { BulkheadRejectedError, bulkhead } from "cockatiel";
 import {
   createMemorySnapshotStore,
   defaultStrategy,
   openSessionOnLog,
   parseStrategy,
-  runInProcessSession,
   runSessionOnLog,
 } from "../../actors/index.ts";
 import {
+  type AnyEvent,
   type AnyEventDraft,
-  createEmbeddedEventLog,
+  CryptoFunkError,
   deterministicId,
   type EventEnvelope,
   type EventLog,
@@ -16,6 +18,8 @@ import {
 } from "../../events/index.ts";
 import type { LaunchSpec, SessionLauncher } from "../../gateway/index.ts";
 import type { Logger } from "../logging/create-logger.ts";
+import { createThreadPool } from "../threads/thread-pool.ts";
+import type { BacktestJob } from "./backtest-thread.ts";
 import { recordSession } from "./record-session.ts";
 import { planSession } from "./session-planner.ts";
 
@@ -29,14 +33,31 @@ export interface LauncherOptions {
   readonly runPaperSessions: boolean;
   /** Live trading is allowed by the deployment (LIVE_TRADING). */
   readonly liveTrading: boolean;
+  /** Backtests running at once, each in a worker thread (default: the cores less one, at least one). */
+  readonly backtestThreads?: number;
+  /** Backtests that may wait for a thread (default 20); one more is refused (429) rather than queued without end. */
+  readonly backtestQueue?: number;
 }
+
+const backtestThreadsDefault = () => Math.max(1, availableParallelism() - 1);
 
 /**
  * The runtime behind the gateway's SessionLauncher port: appends SessionCreated and the start command, then runs the
- * session — a backtest at once in process (recorded to the log), a paper session in this process or by a worker.
+ * session — a backtest in a worker thread (then recorded to the log), a paper session in this process or by a worker.
  */
-export function createSessionLauncher(options: LauncherOptions): SessionLauncher & { idle(): Promise<void> } {
+export function createSessionLauncher(
+  options: LauncherOptions,
+): SessionLauncher & { idle(): Promise<void>; close(): Promise<void> } {
   const { log, logger } = options;
+  // Backtests run in worker threads, as many at once as the machine has cores to spare; the rest queue.
+  const threads = options.backtestThreads ?? backtestThreadsDefault();
+  const queuedBacktests = options.backtestQueue ?? 20;
+  const backtests = bulkhead(threads, queuedBacktests);
+  const backtestPool = createThreadPool<BacktestJob, AnyEvent[]>({
+    callerUrl: import.meta.url,
+    entry: "backtest-thread",
+    size: threads,
+  });
   const running = new Set<Promise<void>>();
   const track = (p: Promise<void>) => {
     running.add(p);
@@ -89,15 +110,18 @@ export function createSessionLauncher(options: LauncherOptions): SessionLauncher
       // Plan first: a source that cannot be read is a 4xx now, not a session that dies later.
       const plan = await planSession(envelope);
       if (spec.mode === "backtest") {
-        const run = runInProcessSession(plan.setup, plan.feed, {
-          // The events are copied as they are: their subjects must be under the target log's root (not the default cf).
-          log: createEmbeddedEventLog({ root: log.root }),
-          recordedAt: () => new Date().toISOString(),
-          source: created.data.source,
-          ...(spec.label === undefined ? {} : { label: spec.label }),
-        });
-        await recordSession(run.events, log);
-        logger.info({ sessionId, events: run.events.length }, "backtest recorded");
+        const events = await backtests
+          .execute(() => backtestPool.submit({ created: envelope, root: log.root }))
+          .catch((error: unknown) => {
+            if (error instanceof BulkheadRejectedError)
+              throw new CryptoFunkError(
+                "RATE_LIMITED",
+                `${queuedBacktests} backtests are already waiting for a thread: try again when they are done`,
+              );
+            throw error;
+          });
+        await recordSession(events, log);
+        logger.info({ sessionId, events: events.length }, "backtest recorded");
         return { sessionId };
       }
       await openSessionOnLog(log, sessionId, created, new Date().toISOString());
@@ -120,6 +144,11 @@ export function createSessionLauncher(options: LauncherOptions): SessionLauncher
     },
     async idle() {
       await Promise.allSettled([...running]);
+    },
+    /** Waits for the paper sessions run here, then stops the backtest threads. */
+    async close() {
+      await Promise.allSettled([...running]);
+      await backtestPool.close();
     },
   };
 }

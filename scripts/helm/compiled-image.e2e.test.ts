@@ -7,6 +7,7 @@ import {
   readFileSync,
   rmSync,
   symlinkSync,
+  writeFileSync,
 } from "node:fs";
 import { builtinModules } from "node:module";
 import { tmpdir } from "node:os";
@@ -130,6 +131,19 @@ describe("the compiled application, laid out as in the image", () => {
     );
     expect(failed?.code).toBe(2);
     expect(failed?.stderr).toMatch(/CONFIG: production configuration refused: nats\.url/);
+  });
+
+  it("optimize runs its worker threads from the compiled code (the emitted .js, no TypeScript loader)", async () => {
+    const space = join(app, "space.yaml");
+    writeFileSync(space, "parameters:\n  orchestrator.minConsensus: { values: [0.5, 0.7] }\n");
+    const data = join(repoRoot, "..", "shared", "data", "btcusdt-1m-2021-02-19.csv");
+    const { stdout } = await cli([
+      "optimize",
+      ...["--data", data, "--timeframe", "1h", "--space", space, "--workers", "2"],
+      ...["--strategy", join(repoRoot, "docs", "examples", "candles-only.yaml")],
+    ]);
+    expect(stdout).toMatch(/grid search, 2 candidates/);
+    expect(stdout).toMatch(/^best \{"orchestrator\.minConsensus":0\.[57]\}$/m);
   });
 
   it("the projector serves /healthz and /readyz on its health port (the chart's probes)", async () => {
