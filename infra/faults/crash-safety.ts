@@ -100,6 +100,11 @@ export async function runCrashSafety(options: CrashSafetyOptions): Promise<Crash
       for await (const e of sessions) if (e.type === "SessionStopped") stopped.add(e.sessionId);
     })(),
   ]);
+  // A session's events are all on the log once a worker has run it to the end (every host past SessionStopped), not
+  // at SessionStopped: risk reacts to the same final valuation as the session and may append after it (CI saw a
+  // reference read one CircuitBreakerTripped short).
+  const finished = (sid: string) =>
+    stack.history.some((p) => p.said("session finished").some((l) => l.sessionId === sid));
   const commands = { sending: false, sent: [] as string[], requests: 0 };
   let commanding: Promise<void> = Promise.resolve();
   try {
@@ -112,6 +117,7 @@ export async function runCrashSafety(options: CrashSafetyOptions): Promise<Crash
     const referenceStart = Date.now();
     await openSyntheticSession(log, reference, seed, options.bars);
     await waitUntil("the reference session to stop", () => stopped.has(reference), 600_000, stack.context);
+    await waitUntil("the reference session to be finished", () => finished(reference), 60_000, stack.context);
     const referenceMs = Date.now() - referenceStart;
     const referenceEvents = await readAll(log, sessionFilter(stack.root, reference));
 
@@ -153,6 +159,7 @@ export async function runCrashSafety(options: CrashSafetyOptions): Promise<Crash
     }
     await Promise.all(restarts);
     await waitUntil("the crashed session to stop", () => stopped.has(crashed), 600_000, stack.context);
+    await waitUntil("the crashed session to be finished", () => finished(crashed), 60_000, stack.context);
     const crashedRunMs = Date.now() - crashStart;
     commands.sending = false;
     await commanding;
