@@ -82,11 +82,15 @@ export function verifyRecorded(
   };
 }
 
-export interface WhatIfResult {
+/** A what-if replayed but not yet recorded: the child's events and its comparison with the parent. */
+export interface WhatIfReplay {
   readonly parentSessionId: string;
   readonly sessionId: string;
   readonly run: ReplayRun;
   readonly comparison: SessionComparison;
+}
+
+export interface WhatIfResult extends WhatIfReplay {
   /** Events appended to the log (0 when the same what-if was recorded before: same ids, idempotent). */
   readonly recorded: number;
 }
@@ -98,20 +102,21 @@ export function whatIfSessionId(parentSessionId: string, strategy: StrategyConfi
 
 /**
  * The same recorded inputs through other parameters, into a new session linked to its parent (SessionCreated with
- * parentSessionId and source kind "replay"), recorded to the log; returns the comparison with the parent.
+ * parentSessionId and source kind "replay"), its events under `root`; compared with the parent. CPU only: the
+ * gateway runs it in a thread.
  */
-export async function whatIfRecorded(
-  log: EventLog,
+export function replayWhatIf(
   events: readonly AnyEvent[],
   strategy: StrategyConfig,
+  root: string,
   options: { readonly onProgress?: (bars: number) => void; readonly label?: string } = {},
-): Promise<WhatIfResult> {
+): WhatIfReplay {
   const inputs = extractRecordedInputs(events);
   const parent = setupFromCreated(inputs.created);
   const sessionId = whatIfSessionId(parent.sessionId, strategy);
   const run = replaySession({ ...parent, sessionId, strategy }, inputs, {
     // Same root as the target log: the events are copied there as they are.
-    log: createEmbeddedEventLog({ root: log.root }),
+    log: createEmbeddedEventLog({ root }),
     parentSessionId: parent.sessionId,
     source: { kind: "replay", ref: parent.sessionId },
     label: options.label ?? `what-if of ${parent.sessionId}`,
@@ -120,15 +125,34 @@ export async function whatIfRecorded(
       ? {}
       : { onProgress: (p) => options.onProgress?.(p.bars), progressEvery: 100 }),
   });
-  const before = await readCount(log, sessionId);
-  if (before === 0) await recordSession(run.events, log);
   return {
     parentSessionId: parent.sessionId,
     sessionId,
     run,
     comparison: compareSessions(events, run.events),
-    recorded: before === 0 ? run.events.length : 0,
   };
+}
+
+/** Records a what-if session's events unless the log holds it already (same strategy, same ids); how many it wrote. */
+export async function recordWhatIf(
+  log: EventLog,
+  sessionId: string,
+  events: readonly AnyEvent[],
+): Promise<number> {
+  if ((await readCount(log, sessionId)) > 0) return 0;
+  await recordSession(events, log);
+  return events.length;
+}
+
+/** replayWhatIf, then recordWhatIf into `log` (`cryptofunk replay --what-if`). */
+export async function whatIfRecorded(
+  log: EventLog,
+  events: readonly AnyEvent[],
+  strategy: StrategyConfig,
+  options: { readonly onProgress?: (bars: number) => void; readonly label?: string } = {},
+): Promise<WhatIfResult> {
+  const r = replayWhatIf(events, strategy, log.root, options);
+  return { ...r, recorded: await recordWhatIf(log, r.sessionId, r.run.events) };
 }
 
 async function readCount(log: EventLog, sessionId: string): Promise<number> {

@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createInProcessSession, defaultStrategy, syntheticMarket } from "../../actors/index.ts";
+import {
+  createInProcessSession,
+  defaultStrategy,
+  parseStrategy,
+  syntheticMarket,
+} from "../../actors/index.ts";
 import { createEmbeddedEventLog } from "../../events/index.ts";
 import {
   type GatewayFixture,
@@ -9,7 +14,8 @@ import {
 } from "../../gateway/testing/gateway-fixture.ts";
 import { actorsStrategyValidator } from "../session/gateway-service.ts";
 import { recordSession } from "../session/record-session.ts";
-import { readRecordedSession } from "./replay-recorded.ts";
+import { longestStallDuring } from "../testing/longest-stall.ts";
+import { readRecordedSession, replayWhatIf } from "./replay-recorded.ts";
 import { createWhatIfService } from "./what-if-service.ts";
 
 let events: TestEventLog;
@@ -63,8 +69,20 @@ const call = async (method: string, path: string, key: string, body?: unknown) =
 describe("what-if through the gateway", () => {
   it("POST what-if replays the parent with other parameters into a linked child and compares them", async () => {
     const config = { orchestrator: { minConsensus: 0.8 } };
-    const r = await call("POST", "/api/v1/sessions/wi-parent/what-if", trader, { config, label: "cautious" });
+    // The baseline: the same replay in this thread, as `cryptofunk replay --what-if` runs it.
+    const parentEvents = await readRecordedSession(f.log, "wi-parent");
+    const t0 = performance.now();
+    const inProcess = replayWhatIf(parentEvents, parseStrategy(config), f.log.root);
+    const inProcessMs = performance.now() - t0;
+    const { result: r, longestMs } = await longestStallDuring(() =>
+      call("POST", "/api/v1/sessions/wi-parent/what-if", trader, { config, label: "cautious" }),
+    );
     expect(r.status, JSON.stringify(r.body)).toBe(201);
+    // The gateway replayed it in a thread: its loop (this one) kept turning, and the answer is the in-process one.
+    expect(longestMs, `longest stall ${longestMs.toFixed(0)} of ${inProcessMs.toFixed(0)} ms`).toBeLessThan(
+      inProcessMs / 3,
+    );
+    expect(r.body.comparison).toEqual(JSON.parse(JSON.stringify(inProcess.comparison)));
     expect(r.body.parentSessionId).toBe("wi-parent");
     expect(r.body.sessionId).toMatch(/^wi-[0-9a-f]{8}$/);
     const c = r.body.comparison;

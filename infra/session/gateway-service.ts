@@ -9,6 +9,7 @@ import type { Logger } from "../logging/create-logger.ts";
 import { createSystemMetrics } from "../observability/metrics.ts";
 import { createWhatIfService } from "../replay/what-if-service.ts";
 import { createSessionLauncher } from "./session-launcher.ts";
+import { createSessionThreads } from "./session-threads.ts";
 
 /** The actors' strategy schema behind the gateway's validator port. */
 export const actorsStrategyValidator: StrategyValidator = {
@@ -65,11 +66,14 @@ export async function startGatewayService(options: GatewayServiceOptions): Promi
     projecting = projector.run().catch((err) => logger.error({ err }, "projector stopped"));
   }
   const metrics = createSystemMetrics();
+  // Backtests and what-if replays share the threads (and their bound: cores − 1 at once, 20 waiting, then 429).
+  const threads = createSessionThreads();
   const launcher = createSessionLauncher({
     log: opened.log,
     logger: logger.child({ component: "launcher" }),
     runPaperSessions: options.runPaperSessions,
     liveTrading: config.gateway.liveTrading,
+    threads,
   });
   const g = config.gateway;
   const gateway = await createGateway({
@@ -91,7 +95,7 @@ export async function startGatewayService(options: GatewayServiceOptions): Promi
     metricsRegistry: metrics.registry,
     strategyValidator: actorsStrategyValidator,
     launcher,
-    whatIf: createWhatIfService(opened.log),
+    whatIf: createWhatIfService(opened.log, threads),
     eventLogName: opened.kind === "jetstream" ? "nats" : "event-log",
   });
   const address = await gateway.listen({ host: g.host, port: g.port });
@@ -106,6 +110,7 @@ export async function startGatewayService(options: GatewayServiceOptions): Promi
     async close() {
       await gateway.close();
       await launcher.close();
+      await threads.close();
       if (projector !== null) {
         await projector.stop();
         await projecting;

@@ -1,5 +1,3 @@
-import { availableParallelism } from "node:os";
-import { BulkheadRejectedError, bulkhead } from "cockatiel";
 import {
   createMemorySnapshotStore,
   defaultStrategy,
@@ -8,9 +6,7 @@ import {
   runSessionOnLog,
 } from "../../actors/index.ts";
 import {
-  type AnyEvent,
   type AnyEventDraft,
-  CryptoFunkError,
   deterministicId,
   type EventEnvelope,
   type EventLog,
@@ -18,10 +14,9 @@ import {
 } from "../../events/index.ts";
 import type { LaunchSpec, SessionLauncher } from "../../gateway/index.ts";
 import type { Logger } from "../logging/create-logger.ts";
-import { createThreadPool } from "../threads/thread-pool.ts";
-import type { BacktestJob } from "./backtest-thread.ts";
 import { recordSession } from "./record-session.ts";
 import { planSession } from "./session-planner.ts";
+import { createSessionThreads, type SessionThreads } from "./session-threads.ts";
 
 export interface LauncherOptions {
   readonly log: EventLog;
@@ -33,13 +28,9 @@ export interface LauncherOptions {
   readonly runPaperSessions: boolean;
   /** Live trading is allowed by the deployment (LIVE_TRADING). */
   readonly liveTrading: boolean;
-  /** Backtests running at once, each in a worker thread (default: the cores less one, at least one). */
-  readonly backtestThreads?: number;
-  /** Backtests that may wait for a thread (default 20); one more is refused (429) rather than queued without end. */
-  readonly backtestQueue?: number;
+  /** Where backtests run (default: threads of the launcher's own, closed with it). */
+  readonly threads?: SessionThreads;
 }
-
-const backtestThreadsDefault = () => Math.max(1, availableParallelism() - 1);
 
 /**
  * The runtime behind the gateway's SessionLauncher port: appends SessionCreated and the start command, then runs the
@@ -49,15 +40,8 @@ export function createSessionLauncher(
   options: LauncherOptions,
 ): SessionLauncher & { idle(): Promise<void>; close(): Promise<void> } {
   const { log, logger } = options;
-  // Backtests run in worker threads, as many at once as the machine has cores to spare; the rest queue.
-  const threads = options.backtestThreads ?? backtestThreadsDefault();
-  const queuedBacktests = options.backtestQueue ?? 20;
-  const backtests = bulkhead(threads, queuedBacktests);
-  const backtestPool = createThreadPool<BacktestJob, AnyEvent[]>({
-    callerUrl: import.meta.url,
-    entry: "backtest-thread",
-    size: threads,
-  });
+  // Backtests run in worker threads: a long one must not stall the gateway.
+  const threads = options.threads ?? createSessionThreads();
   const running = new Set<Promise<void>>();
   const track = (p: Promise<void>) => {
     running.add(p);
@@ -110,16 +94,7 @@ export function createSessionLauncher(
       // Plan first: a source that cannot be read is a 4xx now, not a session that dies later.
       const plan = await planSession(envelope);
       if (spec.mode === "backtest") {
-        const events = await backtests
-          .execute(() => backtestPool.submit({ created: envelope, root: log.root }))
-          .catch((error: unknown) => {
-            if (error instanceof BulkheadRejectedError)
-              throw new CryptoFunkError(
-                "RATE_LIMITED",
-                `${queuedBacktests} backtests are already waiting for a thread: try again when they are done`,
-              );
-            throw error;
-          });
+        const events = await threads.backtest(envelope, log.root);
         await recordSession(events, log);
         logger.info({ sessionId, events: events.length }, "backtest recorded");
         return { sessionId };
@@ -145,10 +120,10 @@ export function createSessionLauncher(
     async idle() {
       await Promise.allSettled([...running]);
     },
-    /** Waits for the paper sessions run here, then stops the backtest threads. */
+    /** Waits for the paper sessions run here, then stops the backtest threads (its own, not given ones). */
     async close() {
       await Promise.allSettled([...running]);
-      await backtestPool.close();
+      if (options.threads === undefined) await threads.close();
     },
   };
 }
