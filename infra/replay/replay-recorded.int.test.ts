@@ -12,7 +12,7 @@ import {
   type SessionSetup,
   syntheticMarket,
 } from "../../actors/index.ts";
-import { createEmbeddedEventLog } from "../../events/index.ts";
+import { type AnyEvent, createEmbeddedEventLog } from "../../events/index.ts";
 import { recordSession } from "../session/record-session.ts";
 import { openTestJetStream, type TestJetStream } from "../testing/test-jetstream.ts";
 import { readRecordedSession, verifyRecorded, whatIfRecorded } from "./replay-recorded.ts";
@@ -29,6 +29,9 @@ const setup = (sessionId: string): SessionSetup => ({
 });
 const changed = parseStrategy({ agents: { technical: { rsiPeriod: 7 } } });
 
+/** The in-process session as run, and the progress its recording reported. */
+let inProcessEvents: readonly AnyEvent[] = [];
+let progress: number[] = [];
 let js: TestJetStream;
 beforeAll(async () => {
   js = await openTestJetStream("replay-recorded.int.test");
@@ -76,7 +79,9 @@ beforeAll(async () => {
     if (i === 60) s.command("pause", { reason: "look", issuedBy: "cli" });
     if (i === 90) s.command("resume", { reason: "go", issuedBy: "cli" });
   });
-  await recordSession(s.events(), js.log);
+  inProcessEvents = s.events();
+  progress = [];
+  await recordSession(inProcessEvents, js.log, (n) => progress.push(n));
   s.close();
 }, 240_000);
 afterAll(async () => {
@@ -84,6 +89,12 @@ afterAll(async () => {
 });
 
 describe("replay over JetStream", () => {
+  it("inproc: recorded in its original order (pipelined appends): the log reads back the same ids, one by one", async () => {
+    const events = await readRecordedSession(js.log, "inproc");
+    expect(events.map((e) => e.id)).toEqual(inProcessEvents.map((e) => e.id));
+    expect(progress.at(-1)).toBe(inProcessEvents.length);
+  });
+
   for (const sessionId of ["hosted", "inproc"]) {
     it(`${sessionId}: the recording reproduces; a changed parameter is reported at the first divergent event`, async () => {
       const events = await readRecordedSession(js.log, sessionId);
