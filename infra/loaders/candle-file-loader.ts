@@ -88,7 +88,12 @@ const normKey = (k: string): string => k.toLowerCase().replace(/[^a-z0-9]/g, "")
 
 /** Reads a candle file (CSV or JSON, see parseCandleText) and reports what it held. */
 export async function loadCandleFile(path: string, options: CandleParseOptions = {}): Promise<LoadedCandles> {
-  const bytes = await readFile(path);
+  const bytes = await readFile(path).catch((cause: NodeJS.ErrnoException) => {
+    // A path that names no readable file is bad input (a 400 at the gateway), not a fault of ours.
+    throw new ValidationError(`cannot read the candle file ${path} (${cause.code ?? cause.message})`, [
+      { path: "file", message: cause.code ?? "unreadable" },
+    ]);
+  });
   return parseCandles(bytes.toString("utf8"), sha256(bytes), options);
 }
 

@@ -117,9 +117,22 @@ describe("the session launcher behind the gateway", () => {
     const log = createEmbeddedEventLog();
     const launcher = createSessionLauncher({ log, logger, runPaperSessions: true, liveTrading: false });
     await expect(launcher.launch({ ...base, mode: "live" })).rejects.toBeInstanceOf(UnsupportedError);
-    await expect(
-      launcher.launch({ ...base, mode: "paper", source: { kind: "file", ref: "/nonexistent.csv" } }),
-    ).rejects.toThrow();
+    for (const mode of ["paper", "backtest"] as const) {
+      const missing = await launcher
+        .launch({ ...base, mode, source: { kind: "file", ref: "/nonexistent.csv" } })
+        .catch((e: unknown) => e);
+      expect(hasErrorCode(missing, "VALIDATION"), String(missing)).toBe(true);
+      expect(String((missing as Error).message)).toMatch(
+        /cannot read the candle file \/nonexistent.csv \(ENOENT\)/,
+      );
+    }
+    // A backtest is planned in its thread: the source's error comes back with its code (a 4xx at the gateway).
+    const bad = await launcher
+      .launch({ ...base, mode: "backtest", source: { kind: "synthetic", ref: "seed:x" } })
+      .catch((e: unknown) => e);
+    expect(hasErrorCode(bad, "VALIDATION"), String(bad)).toBe(true);
+    expect(String((bad as Error).message)).toMatch(/must read seed:<n>;bars:<n>/);
     expect(log.size).toBe(0);
+    await launcher.close();
   });
 });

@@ -91,14 +91,16 @@ export function createSessionLauncher(
         writer: "control",
         data: created.data,
       } as EventEnvelope<"SessionCreated">;
-      // Plan first: a source that cannot be read is a 4xx now, not a session that dies later.
-      const plan = await planSession(envelope);
       if (spec.mode === "backtest") {
+        // Planned in the thread too: reading a large candle file must not hold this loop either. A source that cannot
+        // be read keeps its error code across the thread, so it is still a 4xx and nothing is written.
         const events = await threads.backtest(envelope, log.root);
         await recordSession(events, log);
         logger.info({ sessionId, events: events.length }, "backtest recorded");
         return { sessionId };
       }
+      // Plan first: a source that cannot be read is a 4xx now, not a session that dies later.
+      const plan = await planSession(envelope);
       await openSessionOnLog(log, sessionId, created, new Date().toISOString());
       if (options.runPaperSessions) {
         track(

@@ -1,5 +1,5 @@
 import type { Worker } from "node:worker_threads";
-import { CryptoFunkError } from "../../events/index.ts";
+import { CryptoFunkError, type ErrorCode, errorCodes } from "../../events/index.ts";
 import { startWorkerThread } from "./start-worker-thread.ts";
 
 /** Worker threads that run tasks of one kind, started on demand and kept for the next task. */
@@ -26,7 +26,9 @@ interface Pending<Task, Result> {
   readonly reject: (e: Error) => void;
 }
 
-type Reply<Result> = { readonly result: Result } | { readonly error: string };
+type Reply<Result> =
+  | { readonly result: Result }
+  | { readonly error: string; readonly code?: unknown; readonly details?: Record<string, unknown> };
 
 /**
  * A pool of `size` threads on `entry`. A thread that dies fails only its own task and is replaced for the next one.
@@ -67,8 +69,13 @@ export function createThreadPool<Task, Result>(options: ThreadPoolOptions): Thre
         const p = busy.get(worker);
         if (p === undefined) return;
         busy.delete(worker);
-        if ("error" in reply) fail(p, reply.error);
-        else p.resolve(reply.result);
+        if (!("error" in reply)) p.resolve(reply.result);
+        // An error with a stable code keeps it (a bad source stays a 400); anything else is the thread's fault.
+        else if (errorCodes.includes(reply.code as ErrorCode) && reply.code !== "INTERNAL")
+          p.reject(
+            new CryptoFunkError(reply.code as ErrorCode, reply.error, { details: reply.details ?? {} }),
+          );
+        else fail(p, reply.error);
         give(worker);
       });
       let crash = "";
