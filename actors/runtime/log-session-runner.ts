@@ -102,7 +102,7 @@ export async function runSessionOnLog(options: LogSessionOptions): Promise<LogSe
           waiters.delete(key);
           reject(
             new UnavailableError(
-              `session ${sessionId}: no progress for ${stall} ms while waiting for ${key}`,
+              `session ${sessionId}: no progress for ${stall} ms while waiting for ${key}${exitedHosts()}`,
             ),
           );
         }
@@ -114,17 +114,25 @@ export async function runSessionOnLog(options: LogSessionOptions): Promise<LogSe
     });
 
   const hosts: ActorHost[] = [];
+  // Hosts that ended before the session did, and why: what a stalled pipeline's error must name.
+  const exited = new Map<string, string>();
+  const exitedHosts = () =>
+    exited.size === 0
+      ? "; every host still running"
+      : `; hosts ended: ${[...exited].map(([w, why]) => `${w} (${why})`).join(", ")}`;
   try {
     for (const spec of options.specs) {
-      hosts.push(
-        await startActorHost({
-          log,
-          spec,
-          sessionId,
-          snapshots: options.snapshots,
-          recordedAt: options.recordedAt,
-        }),
+      const host = await startActorHost({
+        log,
+        spec,
+        sessionId,
+        snapshots: options.snapshots,
+        recordedAt: options.recordedAt,
+      });
+      void host.done.then((x) =>
+        exited.set(host.writer, "error" in x ? `${x.reason}: ${(x.error as Error)?.message}` : x.reason),
       );
+      hosts.push(host);
     }
     await waitFor("SessionStarted");
     const feedSubject = subjectFor(root, sessionId, "feed");
